@@ -1,0 +1,132 @@
+//! The `coderank` command line: one subcommand per process role.
+//!
+//! Settings come from flags, then the environment, then the env file that `scripts/bootstrap`
+//! writes (`.env` in the working directory unless `--env-file` or `CODERANK_ENV_FILE` says
+//! otherwise). Variables already in the environment win over the file.
+
+use std::{ffi::OsString, path::PathBuf};
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{DatabaseConfig, LogConfig, ServeConfig};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "coderank",
+    version,
+    about = "CodeRank, an online judge",
+    propagate_version = true
+)]
+pub struct Cli {
+    /// Env file to read settings from; a missing default file is fine, a missing named one is not.
+    #[arg(long, env = "CODERANK_ENV_FILE", default_value = ".env", global = true)]
+    pub env_file: PathBuf,
+
+    #[command(flatten)]
+    pub log: LogConfig,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP API (migrating the database first unless told not to).
+    Serve(Box<ServeConfig>),
+    /// Apply pending database migrations and exit.
+    Migrate(MigrateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+}
+
+impl Cli {
+    /// Loads the env file named on the command line (or the default one), then parses the
+    /// arguments, so that values from the file count as environment variables for clap.
+    pub fn parse_with_env_file() -> Self {
+        let args: Vec<OsString> = std::env::args_os().collect();
+        if let Err(err) = load_env_file(&args) {
+            eprintln!("error: {err:#}");
+            std::process::exit(2);
+        }
+        Self::parse_from(args)
+    }
+}
+
+fn load_env_file(args: &[OsString]) -> anyhow::Result<()> {
+    let named = named_env_file(args).or_else(|| std::env::var_os("CODERANK_ENV_FILE").map(PathBuf::from));
+    let path = named.clone().unwrap_or_else(|| PathBuf::from(".env"));
+    match dotenvy::from_path(&path) {
+        Ok(()) => Ok(()),
+        Err(dotenvy::Error::Io(err)) if err.kind() == std::io::ErrorKind::NotFound && named.is_none() => {
+            Ok(())
+        }
+        Err(err) => Err(err).with_context(|| format!("cannot read env file {}", path.display())),
+    }
+}
+
+/// The value of `--env-file PATH` or `--env-file=PATH`, read before clap runs.
+fn named_env_file(args: &[OsString]) -> Option<PathBuf> {
+    let mut iter = args.iter().skip(1);
+    while let Some(arg) = iter.next() {
+        let arg = arg.to_str()?;
+        if arg == "--env-file" {
+            return iter.next().map(PathBuf::from);
+        }
+        if let Some(value) = arg.strip_prefix("--env-file=") {
+            return Some(PathBuf::from(value));
+        }
+    }
+    None
+}
+
+/// Runs the chosen subcommand to completion.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(config) => crate::http::serve(*config).await,
+        Command::Migrate(args) => {
+            let pool = crate::db::connect(&args.database).await?;
+            let applied = crate::db::migrate(&pool).await?;
+            println!("database is up to date ({applied} migration(s) applied now)");
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<OsString> {
+        list.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn the_env_file_is_found_in_both_flag_spellings() {
+        assert_eq!(
+            named_env_file(&args(&["coderank", "--env-file", "a.env", "serve"])),
+            Some("a.env".into())
+        );
+        assert_eq!(
+            named_env_file(&args(&["coderank", "serve", "--env-file=b.env"])),
+            Some("b.env".into())
+        );
+        assert_eq!(named_env_file(&args(&["coderank", "serve"])), None);
+    }
+
+    #[test]
+    fn every_subcommand_parses_with_defaults_alone() {
+        Cli::try_parse_from(["coderank", "serve"]).expect("serve parses");
+        Cli::try_parse_from(["coderank", "migrate"]).expect("migrate parses");
+    }
+
+    #[test]
+    fn the_clap_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,183 @@
+//! Typed configuration.
+//!
+//! Every setting is both a command-line flag and an environment variable (clap's `env`), so the
+//! same binary is configured by `scripts/bootstrap`'s env file, by docker-compose, or by hand.
+//! Defaults are written on each field and repeated in README's configuration table. Secrets are
+//! held as [`SecretString`] so that a `Debug` print of the configuration never shows them.
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use clap::{Args, ValueEnum};
+use secrecy::{ExposeSecret, SecretString};
+
+/// Where and how to log.
+#[derive(Debug, Clone, Args)]
+pub struct LogConfig {
+    /// Log format: `text` for people, `json` for log collectors.
+    #[arg(long, env = "CODERANK_LOG_FORMAT", default_value = "text", global = true)]
+    pub log_format: LogFormat,
+
+    /// Log filter in `tracing` syntax; `RUST_LOG` takes precedence when set.
+    #[arg(
+        long,
+        env = "CODERANK_LOG",
+        default_value = "info,coderank=debug,sqlx=warn,aws=warn",
+        global = true
+    )]
+    pub log: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The PostgreSQL database that holds all relational data.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseConfig {
+    /// PostgreSQL connection URL.
+    #[arg(
+        long = "database-url",
+        env = "DATABASE_URL",
+        default_value = "postgres://coderank:coderank@127.0.0.1:5432/coderank",
+        value_parser = parse_secret,
+        hide_default_value = true
+    )]
+    pub url: SecretString,
+
+    /// Largest number of pooled connections per process.
+    #[arg(
+        long = "database-max-connections",
+        env = "DATABASE_MAX_CONNECTIONS",
+        default_value_t = 10
+    )]
+    pub max_connections: u32,
+
+    /// How long a request waits for a pooled connection before failing, in milliseconds.
+    #[arg(
+        long = "database-acquire-timeout-ms",
+        env = "DATABASE_ACQUIRE_TIMEOUT_MS",
+        default_value_t = 3000
+    )]
+    pub acquire_timeout_ms: u64,
+}
+
+impl DatabaseConfig {
+    pub fn acquire_timeout(&self) -> Duration {
+        Duration::from_millis(self.acquire_timeout_ms)
+    }
+}
+
+/// Which object store backend to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StorageKind {
+    /// S3 when `S3_ENDPOINT` is set, else the local directory.
+    Auto,
+    /// An S3-compatible store (Garage, MinIO, AWS).
+    S3,
+    /// Files under `--storage-dir`: zero set-up, one machine only.
+    Local,
+}
+
+/// The object store for test data and other blobs.
+#[derive(Debug, Clone, Args)]
+pub struct StorageConfig {
+    /// Backend: `auto`, `s3` or `local`.
+    #[arg(long, env = "CODERANK_STORAGE", default_value = "auto")]
+    pub storage: StorageKind,
+
+    /// Directory of the local backend.
+    #[arg(long, env = "CODERANK_STORAGE_DIR", default_value = "data/objects")]
+    pub storage_dir: PathBuf,
+
+    /// S3 endpoint URL, e.g. `http://127.0.0.1:3900` for Garage.
+    #[arg(long, env = "S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+
+    /// S3 region; Garage's default is `garage`.
+    #[arg(long, env = "S3_REGION", default_value = "garage")]
+    pub s3_region: String,
+
+    /// Bucket that holds CodeRank's objects.
+    #[arg(long, env = "S3_BUCKET", default_value = "coderank")]
+    pub s3_bucket: String,
+
+    /// Access key id.
+    #[arg(long, env = "S3_ACCESS_KEY_ID", default_value = "")]
+    pub s3_access_key_id: String,
+
+    /// Secret access key.
+    #[arg(long, env = "S3_SECRET_ACCESS_KEY", default_value = "", value_parser = parse_secret, hide_default_value = true)]
+    pub s3_secret_access_key: SecretString,
+
+    /// Path-style addressing (`endpoint/bucket/key`), which Garage and MinIO need.
+    #[arg(long, env = "S3_FORCE_PATH_STYLE", default_value_t = true, action = clap::ArgAction::Set)]
+    pub s3_force_path_style: bool,
+
+    /// Timeout of one S3 operation, retries included, in milliseconds.
+    #[arg(long, env = "S3_TIMEOUT_MS", default_value_t = 30_000)]
+    pub s3_timeout_ms: u64,
+}
+
+impl StorageConfig {
+    /// The backend `auto` resolves to.
+    pub fn resolved_kind(&self) -> StorageKind {
+        match self.storage {
+            StorageKind::Auto if self.s3_endpoint.is_some() => StorageKind::S3,
+            StorageKind::Auto => StorageKind::Local,
+            other => other,
+        }
+    }
+
+    pub fn s3_secret(&self) -> &str {
+        self.s3_secret_access_key.expose_secret()
+    }
+}
+
+/// The Docker engine that runs judge containers.
+#[derive(Debug, Clone, Args)]
+pub struct DockerConfig {
+    /// Docker engine address: `unix:///path/to/docker.sock` or `tcp://host:port`.
+    #[arg(long, env = "DOCKER_HOST", default_value = "unix:///var/run/docker.sock")]
+    pub docker_host: String,
+}
+
+/// Settings of `coderank serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeConfig {
+    /// Address the HTTP server listens on.
+    #[arg(long, env = "CODERANK_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    /// Do not apply pending migrations at start (run `coderank migrate` instead).
+    #[arg(long, env = "CODERANK_NO_MIGRATE", default_value_t = false)]
+    pub no_migrate: bool,
+
+    /// How long `/readyz` waits for each dependency before naming it down, in milliseconds.
+    #[arg(long, env = "CODERANK_READY_TIMEOUT_MS", default_value_t = 2000)]
+    pub ready_timeout_ms: u64,
+
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "CODERANK_MAX_BODY_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+
+    #[command(flatten)]
+    pub storage: StorageConfig,
+
+    #[command(flatten)]
+    pub docker: DockerConfig,
+}
+
+impl ServeConfig {
+    pub fn ready_timeout(&self) -> Duration {
+        Duration::from_millis(self.ready_timeout_ms)
+    }
+}
+
+fn parse_secret(value: &str) -> Result<SecretString, std::convert::Infallible> {
+    Ok(SecretString::from(value.to_owned()))
+}

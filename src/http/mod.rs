@@ -1,0 +1,161 @@
+//! The HTTP API: application state, the one URL map, and the server's lifecycle.
+//!
+//! Each area keeps its routes beside its handlers (`pub fn router() -> OpenApiRouter<AppState>`)
+//! and [`router`] merges them here, so this file is the one place that shows every URL. The
+//! OpenAPI document is collected from the same routers, so it cannot drift from them.
+
+pub mod error;
+mod health;
+pub mod openapi;
+
+use std::{future::Future, net::SocketAddr, time::Duration};
+
+use anyhow::Context;
+use axum::{
+    extract::DefaultBodyLimit,
+    http::{HeaderName, Request},
+    Router,
+};
+use sqlx::PgPool;
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::{config::ServeConfig, docker::DockerEngine, storage::SharedStore};
+
+/// What every handler may need. Cheap to clone: each field is a handle to shared state.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// All relational data.
+    pub db: PgPool,
+    /// Test data and other blobs.
+    pub store: SharedStore,
+    /// The engine that runs judge containers; `/readyz` checks it.
+    pub docker: DockerEngine,
+    /// How long `/readyz` waits for each dependency.
+    pub ready_timeout: Duration,
+    /// Where PostgreSQL is, without credentials, for `/readyz`.
+    pub database_target: String,
+}
+
+static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The whole application: every area's routes, the OpenAPI document, and the layers that every
+/// request passes (request id, tracing, body limit, panic to 500).
+pub fn router(state: AppState, max_body_bytes: usize) -> Router {
+    let (api, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(health::router())
+        .split_for_parts();
+    api.merge(openapi::router(document))
+        .fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                    let request_id = request
+                        .headers()
+                        .get(&REQUEST_ID)
+                        .and_then(|value| value.to_str().ok())
+                        .unwrap_or_default();
+                    tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id)
+                }))
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
+                .layer(CatchPanicLayer::custom(|_| {
+                    axum::response::IntoResponse::into_response(error::AppError::Internal(anyhow::anyhow!(
+                        "a handler panicked"
+                    )))
+                }))
+                .layer(DefaultBodyLimit::max(max_body_bytes)),
+        )
+        .with_state(state)
+}
+
+/// A bound, not yet running, HTTP server.
+pub struct Server {
+    listener: TcpListener,
+    app: Router,
+}
+
+impl Server {
+    /// Connects the dependencies, migrates unless told not to, and binds the listener. Port 0
+    /// picks a free port, which tests use.
+    pub async fn build(config: ServeConfig) -> anyhow::Result<Self> {
+        let db = crate::db::pool(&config.database)?;
+        let database_target = crate::db::describe(&config.database);
+        if !config.no_migrate {
+            let applied = crate::db::migrate(&db)
+                .await
+                .with_context(|| format!("cannot migrate the database at {database_target}"))?;
+            tracing::info!(applied, "database schema is up to date");
+        }
+        let store = crate::storage::open(&config.storage).await?;
+        let docker = DockerEngine::new(&config.docker)?;
+        let state = AppState {
+            db,
+            store,
+            docker,
+            ready_timeout: config.ready_timeout(),
+            database_target,
+        };
+        let listener = TcpListener::bind(config.bind)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.bind))?;
+        Ok(Self {
+            listener,
+            app: router(state, config.max_body_bytes),
+        })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests finish.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        tracing::info!(address = %self.local_addr()?, "listening");
+        axum::serve(self.listener, self.app)
+            .with_graceful_shutdown(shutdown)
+            .await
+            .context("the HTTP server failed")
+    }
+}
+
+/// `coderank serve`: runs until Ctrl-C or SIGTERM.
+pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
+    let server = Server::build(config).await?;
+    server.run(shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Completes on Ctrl-C (SIGINT) or SIGTERM, whichever comes first.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        () = interrupt => tracing::info!("Ctrl-C received, shutting down"),
+        () = terminate => tracing::info!("SIGTERM received, shutting down"),
+    }
+}

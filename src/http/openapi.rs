@@ -1,0 +1,45 @@
+//! The OpenAPI 3 document, generated from the handlers' annotations, and a browsable page.
+//!
+//! The page at `/docs` is a small self-contained renderer of `/api/v1/openapi.json`: CodeRank
+//! serves every asset itself (no CDN), and this machine class cannot download Swagger UI at
+//! build time.
+
+use std::sync::Arc;
+
+use axum::{response::Html, routing::get, Router};
+use utoipa::OpenApi;
+
+use super::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "CodeRank API",
+        description = "An online judge: problems, submissions judged in locked-down Docker containers, live verdicts. \
+            Every error answers with the JSON envelope `{\"error\": {\"code\", \"message\", \"details\"?}}`; \
+            every response carries an `x-request-id` header (sent back when the request had one).",
+        license(name = "MIT")
+    ),
+    tags(
+        (name = "health", description = "Liveness and readiness"),
+    )
+)]
+pub struct ApiDoc;
+
+/// Routes serving the finished document, which the caller builds from every area's router.
+pub fn router(document: utoipa::openapi::OpenApi) -> Router<AppState> {
+    let document = Arc::new(document);
+    Router::new()
+        .route(
+            "/api/v1/openapi.json",
+            get(move || {
+                let document = Arc::clone(&document);
+                async move { axum::Json(document.as_ref().clone()) }
+            }),
+        )
+        .route("/docs", get(docs_page))
+}
+
+async fn docs_page() -> Html<&'static str> {
+    Html(include_str!("docs.html"))
+}

@@ -1,0 +1,20 @@
+//! CodeRank, an online judge.
+//!
+//! The crate is one library behind one binary (`src/main.rs`). Its modules follow the
+//! architecture drawn in `docs/ARCHITECTURE.md`:
+//!
+//! - [`cli`]: the `coderank` subcommands and what each one starts;
+//! - [`config`]: every setting, as a flag and an environment variable;
+//! - [`http`]: the axum application (routes, extractors, the JSON error envelope, OpenAPI);
+//! - [`db`]: the PostgreSQL pool and the embedded migrations;
+//! - [`storage`]: the object store (S3-compatible, or a local directory) for test data;
+//! - [`docker`]: the connection to the Docker engine that runs the judge sandboxes;
+//! - [`telemetry`]: logging and tracing set-up.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod docker;
+pub mod http;
+pub mod storage;
+pub mod telemetry;

@@ -1,0 +1,243 @@
+//! Shared set-up: the environment `scripts/bootstrap` wrote, a fresh database per test, the
+//! application started in-process on a free port, and a TCP proxy that can cut a dependency off.
+
+use std::{
+    net::SocketAddr,
+    path::PathBuf,
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc, Mutex,
+    },
+    time::Duration,
+};
+
+use coderank::config::{DatabaseConfig, DockerConfig, ServeConfig, StorageConfig, StorageKind};
+use secrecy::SecretString;
+use tokio::{net::TcpListener, sync::oneshot, task::AbortHandle};
+
+/// The settings of the machine's services, from `.env` (or the environment, which wins).
+#[derive(Clone)]
+pub struct Services {
+    pub database_url: String,
+    pub s3_endpoint: String,
+    pub s3_region: String,
+    pub s3_bucket: String,
+    pub s3_access_key_id: String,
+    pub s3_secret_access_key: String,
+    pub docker_host: String,
+}
+
+fn required(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} is not set: run scripts/bootstrap first (it writes .env with the test services)")
+    })
+}
+
+pub fn services() -> Services {
+    let env_file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".env");
+    // A missing file is fine when the variables come from the environment instead.
+    let _ = dotenvy::from_path(env_file);
+    Services {
+        database_url: required("DATABASE_URL"),
+        s3_endpoint: required("S3_ENDPOINT"),
+        s3_region: std::env::var("S3_REGION").unwrap_or_else(|_| "garage".into()),
+        s3_bucket: std::env::var("S3_BUCKET").unwrap_or_else(|_| "coderank".into()),
+        s3_access_key_id: required("S3_ACCESS_KEY_ID"),
+        s3_secret_access_key: required("S3_SECRET_ACCESS_KEY"),
+        docker_host: std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///var/run/docker.sock".into()),
+    }
+}
+
+/// Creates an empty database for one test and answers its URL. `scripts/test` drops the
+/// databases of earlier runs (`coderank_test_*`) before testing.
+pub async fn fresh_database(services: &Services) -> String {
+    let name = format!("coderank_test_{}", uuid::Uuid::new_v4().simple());
+    let pool = sqlx::PgPool::connect(&services.database_url)
+        .await
+        .expect("connect to PostgreSQL");
+    sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+        .execute(&pool)
+        .await
+        .expect("create a test database");
+    pool.close().await;
+    let mut url = url::Url::parse(&services.database_url).expect("DATABASE_URL is a URL");
+    url.set_path(&name);
+    url.to_string()
+}
+
+/// Replaces host and port of `url` with `address`, e.g. to route it through a [`Proxy`].
+pub fn via(url: &str, address: SocketAddr) -> String {
+    let mut url = url::Url::parse(url).expect("a URL");
+    url.set_host(Some(&address.ip().to_string())).expect("set host");
+    url.set_port(Some(address.port())).expect("set port");
+    url.to_string().trim_end_matches('/').to_owned()
+}
+
+/// `host:port` of a URL, resolved.
+pub fn socket_of(url: &str) -> SocketAddr {
+    let url = url::Url::parse(url).expect("a URL");
+    let host = url.host_str().expect("a host");
+    let port = url.port_or_known_default().expect("a port");
+    std::net::ToSocketAddrs::to_socket_addrs(&(host, port))
+        .expect("resolve")
+        .next()
+        .expect("an address")
+}
+
+pub fn storage_config(services: &Services) -> StorageConfig {
+    StorageConfig {
+        storage: StorageKind::S3,
+        storage_dir: std::env::temp_dir().join("coderank-unused"),
+        s3_endpoint: Some(services.s3_endpoint.clone()),
+        s3_region: services.s3_region.clone(),
+        s3_bucket: services.s3_bucket.clone(),
+        s3_access_key_id: services.s3_access_key_id.clone(),
+        s3_secret_access_key: SecretString::from(services.s3_secret_access_key.clone()),
+        s3_force_path_style: true,
+        s3_timeout_ms: 5_000,
+    }
+}
+
+/// A running application and a client for it.
+pub struct TestApp {
+    pub address: SocketAddr,
+    pub client: reqwest::Client,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+/// How a test wants the application wired; `None` means the real service from `.env`.
+#[derive(Default)]
+pub struct AppOptions {
+    pub database_url: Option<String>,
+    pub s3_endpoint: Option<String>,
+    pub docker_host: Option<String>,
+}
+
+/// Starts the application in-process on a free port with a fresh, migrated database.
+pub async fn spawn_app(options: AppOptions) -> TestApp {
+    let services = services();
+    let database_url = match options.database_url {
+        Some(url) => url,
+        None => fresh_database(&services).await,
+    };
+    let mut storage = storage_config(&services);
+    if let Some(endpoint) = options.s3_endpoint {
+        storage.s3_endpoint = Some(endpoint);
+    }
+    let config = ServeConfig {
+        bind: "127.0.0.1:0".parse().expect("address"),
+        no_migrate: false,
+        ready_timeout_ms: 2_000,
+        max_body_bytes: 1024 * 1024,
+        database: DatabaseConfig {
+            url: SecretString::from(database_url.clone()),
+            max_connections: 4,
+            acquire_timeout_ms: 1_500,
+        },
+        storage,
+        docker: DockerConfig {
+            docker_host: options.docker_host.unwrap_or(services.docker_host),
+        },
+    };
+    let server = coderank::http::Server::build(config)
+        .await
+        .expect("the app starts");
+    let address = server.local_addr().expect("bound");
+    let (shutdown, stop) = oneshot::channel::<()>();
+    tokio::spawn(server.run(async move {
+        let _ = stop.await;
+    }));
+    TestApp {
+        address,
+        client: reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("client"),
+        shutdown: Some(shutdown),
+    }
+}
+
+/// A TCP proxy in front of a real service that a test can cut off and restore, to see how
+/// CodeRank behaves when a dependency goes away and comes back.
+pub struct Proxy {
+    pub address: SocketAddr,
+    open: Arc<AtomicBool>,
+    connections: Arc<Mutex<Vec<AbortHandle>>>,
+}
+
+impl Proxy {
+    pub async fn start(target: SocketAddr) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
+        let address = listener.local_addr().expect("proxy address");
+        let open = Arc::new(AtomicBool::new(true));
+        let connections = Arc::new(Mutex::new(Vec::new()));
+        let (accept_open, accept_connections) = (Arc::clone(&open), Arc::clone(&connections));
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if !accept_open.load(Ordering::SeqCst) {
+                    drop(inbound); // refused: the "service" is down
+                    continue;
+                }
+                let task = tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                accept_connections.lock().expect("lock").push(task.abort_handle());
+            }
+        });
+        Self {
+            address,
+            open,
+            connections,
+        }
+    }
+
+    /// Drops every open connection and refuses new ones.
+    pub fn cut(&self) {
+        self.open.store(false, Ordering::SeqCst);
+        for connection in self.connections.lock().expect("lock").drain(..) {
+            connection.abort();
+        }
+    }
+
+    pub fn restore(&self) {
+        self.open.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Polls `probe` until it answers true or `timeout` passes; answers the last result.
+pub async fn eventually<F, Fut>(timeout: Duration, mut probe: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if probe().await {
+            return true;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
