@@ -9,6 +9,8 @@
 //! - [`db`]: the PostgreSQL pool and the embedded migrations;
 //! - [`storage`]: the object store (S3-compatible, or a local directory) for test data;
 //! - [`docker`]: the connection to the Docker engine that runs the judge sandboxes;
+//! - [`judge`]: verdicts and checkers (the sandbox is to come);
+//! - [`problems`]: the ICPC / Kattis problem package format;
 //! - [`telemetry`]: logging and tracing set-up.
 
 pub mod cli;
@@ -16,5 +18,7 @@ pub mod config;
 pub mod db;
 pub mod docker;
 pub mod http;
+pub mod judge;
+pub mod problems;
 pub mod storage;
 pub mod telemetry;

@@ -1,6 +1,9 @@
 //! Integration tests against the real PostgreSQL, Garage (S3) and Docker engine that
 //! `scripts/bootstrap` sets up and describes in `.env`. One test binary, so linking happens once.
 
+// Helpers outside `#[test]` functions panic on a broken set-up too: that is a failed test.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 mod cli;
 mod errors;
 mod health;

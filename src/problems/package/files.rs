@@ -1,0 +1,340 @@
+//! The package's files: output validator, test data, statement and reference submissions.
+
+use super::*;
+
+pub(super) fn read_validation(
+    root: &Path,
+    yaml_path: &Path,
+    raw: &RawProblemYaml,
+    format: PackageFormat,
+    warnings: &mut Vec<PackageWarning>,
+) -> Result<Validation, PackageError> {
+    let custom = match raw.validation.as_deref() {
+        Some(value) => {
+            let unknown = || PackageError::UnknownValidation {
+                path: yaml_path.to_path_buf(),
+                value: value.to_owned(),
+            };
+            let mut words = value.split_whitespace();
+            let custom = match words.next() {
+                Some("default") => false,
+                Some("custom") => true,
+                _ => return Err(unknown()),
+            };
+            for modifier in words {
+                match modifier {
+                    "interactive" => {
+                        return Err(PackageError::Unsupported {
+                            path: yaml_path.to_path_buf(),
+                            what: "interactive".to_owned(),
+                        })
+                    }
+                    "score" => {}
+                    _ => return Err(unknown()),
+                }
+            }
+            custom
+        }
+        None => match format {
+            PackageFormat::Legacy => false,
+            PackageFormat::V2023_07 => find_output_validator(root)?.is_some(),
+        },
+    };
+
+    if custom {
+        let validator = find_output_validator(root)?.ok_or_else(|| PackageError::MissingOutputValidator {
+            path: root.to_path_buf(),
+        })?;
+        Ok(Validation::Custom(validator))
+    } else {
+        if let Some(unused) = find_output_validator(root)? {
+            warnings.push(PackageWarning::UnusedOutputValidator { path: unused.path });
+        }
+        Ok(Validation::Default)
+    }
+}
+
+/// Finds the package's validator program: the 2023-07 `output_validator/`
+/// directory, else the single program in legacy `output_validators/`. Several
+/// loose files directly in `output_validators/` are taken as one program
+/// (a checker plus its headers), since that is how such packages are
+/// commonly laid out even though the legacy spec would call them separate
+/// programs.
+fn find_output_validator(root: &Path) -> Result<Option<OutputValidator>, PackageError> {
+    let modern = root.join("output_validator");
+    if modern.is_dir() {
+        return describe_validator(modern).map(Some);
+    }
+    let legacy = root.join("output_validators");
+    if !legacy.is_dir() {
+        return Ok(None);
+    }
+    let entries = visible_entries(&legacy)?;
+    match entries.as_slice() {
+        [] => Ok(None),
+        [only] => describe_validator(only.clone()).map(Some),
+        several if several.iter().all(|p| p.is_file()) => describe_validator(legacy).map(Some),
+        _ => Err(PackageError::MultipleOutputValidators { path: legacy }),
+    }
+}
+
+fn describe_validator(path: PathBuf) -> Result<OutputValidator, PackageError> {
+    let sources = if path.is_dir() {
+        files_below(&path)?
+    } else {
+        vec![path.clone()]
+    };
+    let mut kind = ValidatorKind::Kattis;
+    for source in &sources {
+        if includes_testlib(source)? {
+            kind = ValidatorKind::Testlib;
+            break;
+        }
+    }
+    Ok(OutputValidator { path, kind, sources })
+}
+
+/// Source files larger than this are not scanned for `#include`s; they are
+/// data or binaries, not a checker someone wrote.
+const MAX_SCANNED_SOURCE_BYTES: u64 = 4 << 20;
+
+fn includes_testlib(path: &Path) -> Result<bool, PackageError> {
+    let io_err = |source| PackageError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    if fs::metadata(path).map_err(io_err)?.len() > MAX_SCANNED_SOURCE_BYTES {
+        return Ok(false);
+    }
+    let bytes = fs::read(path).map_err(io_err)?;
+    Ok(bytes.split(|&b| b == b'\n').any(is_testlib_include))
+}
+
+/// Matches `#include "testlib.h"` and `#include <testlib.h>` with the
+/// spacing the C preprocessor allows, e.g. `#  include<testlib.h>`.
+pub(super) fn is_testlib_include(line: &[u8]) -> bool {
+    let rest = line.trim_ascii_start();
+    let Some(rest) = rest.strip_prefix(b"#") else {
+        return false;
+    };
+    let Some(rest) = rest.trim_ascii_start().strip_prefix(b"include") else {
+        return false;
+    };
+    let rest = rest.trim_ascii_start();
+    rest.starts_with(b"\"testlib.h\"") || rest.starts_with(b"<testlib.h>")
+}
+
+// ---------------------------------------------------------------------------
+// test data
+
+/// Deeper nesting than this is taken to be a symlink loop.
+const MAX_DEPTH: usize = 32;
+
+pub(super) fn read_test_cases(root: &Path) -> Result<Vec<TestCase>, PackageError> {
+    let data = root.join("data");
+    if !data.is_dir() {
+        return Err(PackageError::MissingDataDir { path: data });
+    }
+    let mut all = Vec::new();
+    for (group, is_sample) in [("sample", true), ("secret", false)] {
+        let dir = data.join(group);
+        if !dir.is_dir() {
+            continue;
+        }
+        let mut cases = Vec::new();
+        collect_test_cases(&dir, group, is_sample, 0, &mut cases)?;
+        cases.sort_by(|a, b| a.name.split('/').cmp(b.name.split('/')));
+        all.extend(cases);
+    }
+    if all.is_empty() {
+        return Err(PackageError::NoTestCases { path: data });
+    }
+    Ok(all)
+}
+
+fn collect_test_cases(
+    dir: &Path,
+    prefix: &str,
+    is_sample: bool,
+    depth: usize,
+    out: &mut Vec<TestCase>,
+) -> Result<(), PackageError> {
+    if depth > MAX_DEPTH {
+        return Err(PackageError::TooDeep {
+            path: dir.to_path_buf(),
+        });
+    }
+    let mut inputs = BTreeMap::new();
+    let mut answers = BTreeMap::new();
+    for path in visible_entries(dir)? {
+        let Some(file_name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+            continue;
+        };
+        if path.is_dir() {
+            let sub_prefix = format!("{prefix}/{file_name}");
+            collect_test_cases(&path, &sub_prefix, is_sample, depth + 1, out)?;
+            continue;
+        }
+        let Some((stem, extension)) = file_name.rsplit_once('.') else {
+            continue;
+        };
+        match extension {
+            "in" => inputs.insert(stem.to_owned(), path),
+            "ans" => answers.insert(stem.to_owned(), path),
+            _ => None,
+        };
+    }
+    if let Some((_, orphan)) = answers.iter().find(|(stem, _)| !inputs.contains_key(*stem)) {
+        return Err(PackageError::MissingInput { path: orphan.clone() });
+    }
+    for (stem, input) in inputs {
+        let answer = answers
+            .remove(&stem)
+            .ok_or_else(|| PackageError::MissingAnswer { path: input.clone() })?;
+        out.push(TestCase {
+            name: format!("{prefix}/{stem}"),
+            input,
+            answer,
+            is_sample,
+        });
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// statement
+
+pub(super) fn read_statement(root: &Path) -> Result<Option<Statement>, PackageError> {
+    const FOLDERS: [&str; 2] = ["statement", "problem_statement"];
+    let formats = [
+        (StatementFormat::Markdown, ["problem.en.md", "problem.md"]),
+        (StatementFormat::Latex, ["problem.en.tex", "problem.tex"]),
+    ];
+    for (format, file_names) in formats {
+        for file_name in file_names {
+            for folder in FOLDERS {
+                let path = root.join(folder).join(file_name);
+                if !path.is_file() {
+                    continue;
+                }
+                let source = match fs::read_to_string(&path) {
+                    Ok(source) => source,
+                    Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+                        return Err(PackageError::NotUtf8 { path })
+                    }
+                    Err(source) => return Err(PackageError::Io { path, source }),
+                };
+                return Ok(Some(Statement { format, source, path }));
+            }
+        }
+    }
+    Ok(None)
+}
+
+// ---------------------------------------------------------------------------
+// submissions
+
+pub(super) fn read_submissions(
+    root: &Path,
+    warnings: &mut Vec<PackageWarning>,
+) -> Result<Vec<Submission>, PackageError> {
+    let dir = root.join("submissions");
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut submissions = Vec::new();
+    for folder_path in visible_entries(&dir)? {
+        // Files here are metadata such as 2023-07's submissions.yaml.
+        if !folder_path.is_dir() {
+            continue;
+        }
+        let folder = file_name_lossy(&folder_path);
+        let Some(expected) = expected_verdicts(&folder) else {
+            warnings.push(PackageWarning::UnknownSubmissionFolder { path: folder_path });
+            continue;
+        };
+        for path in visible_entries(&folder_path)? {
+            let files = if path.is_dir() {
+                files_below(&path)?
+            } else {
+                vec![path.clone()]
+            };
+            if files.is_empty() {
+                warnings.push(PackageWarning::EmptySubmission { path });
+                continue;
+            }
+            submissions.push(Submission {
+                folder: folder.clone(),
+                name: file_name_lossy(&path),
+                path,
+                files,
+                expected,
+            });
+        }
+    }
+    Ok(submissions)
+}
+
+// ---------------------------------------------------------------------------
+// filesystem helpers
+
+pub(super) fn file_name_lossy(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Entries of `dir` whose names do not start with `.`, sorted by name, so
+/// results do not depend on the filesystem's directory order.
+fn visible_entries(dir: &Path) -> Result<Vec<PathBuf>, PackageError> {
+    let io_err = |source| PackageError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut entries = Vec::new();
+    for entry in fs::read_dir(dir).map_err(io_err)? {
+        let entry = entry.map_err(io_err)?;
+        if !entry.file_name().as_encoded_bytes().starts_with(b".") {
+            entries.push(entry.path());
+        }
+    }
+    entries.sort();
+    Ok(entries)
+}
+
+/// All visible files below `dir`, at any depth, sorted.
+fn files_below(dir: &Path) -> Result<Vec<PathBuf>, PackageError> {
+    fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), PackageError> {
+        if depth > MAX_DEPTH {
+            return Err(PackageError::TooDeep {
+                path: dir.to_path_buf(),
+            });
+        }
+        for path in visible_entries(dir)? {
+            if path.is_dir() {
+                walk(&path, depth + 1, out)?;
+            } else if path.is_file() {
+                out.push(path);
+            }
+        }
+        Ok(())
+    }
+    // Depth-first over sorted entries already yields sorted paths.
+    let mut files = Vec::new();
+    walk(dir, 0, &mut files)?;
+    Ok(files)
+}
+
+/// The file's text, or `None` if it does not exist. Bytes that are not UTF-8
+/// are replaced rather than rejected, since these small DOMjudge files are
+/// often written by tools in Latin-1 and only their ASCII parts matter.
+pub(super) fn read_optional_lossy(path: &Path) -> Result<Option<String>, PackageError> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(PackageError::Io {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
