@@ -36,6 +36,19 @@ pub enum Command {
     Serve(Box<ServeConfig>),
     /// Apply pending database migrations and exit.
     Migrate(MigrateArgs),
+    /// List the languages CodeRank judges, with the versions their images really hold.
+    Languages(crate::judge::commands::LanguagesArgs),
+    /// Manage the judge images.
+    Images {
+        #[command(subcommand)]
+        command: ImagesCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImagesCommand {
+    /// Build the judge images from judge-images/ (the base image first).
+    Build(crate::judge::commands::ImagesBuildArgs),
 }
 
 #[derive(Debug, Args)]
@@ -94,6 +107,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("database is up to date ({applied} migration(s) applied now)");
             Ok(())
         }
+        Command::Languages(args) => crate::judge::commands::languages(args).await,
+        Command::Images {
+            command: ImagesCommand::Build(args),
+        } => crate::judge::commands::build_images(args).await,
     }
 }
 

@@ -1,7 +1,11 @@
 //! The judge: verdicts, checkers, and (to come) the sandbox that compiles once and runs every test.
 //!
-//! Pure logic lives here so it can be tested without Docker: [`verdict`] names the outcomes and
-//! maps a package's `submissions/` folders to them; [`checker`] decides whether an output is right.
+//! [`verdict`] names the outcomes and maps a package's `submissions/` folders to them;
+//! [`checker`] decides whether an output is right; [`languages`] is the language table and
+//! [`images`] builds and runs the judge images it names; [`commands`] holds the subcommands.
 
 pub mod checker;
+pub mod commands;
+pub mod images;
+pub mod languages;
 pub mod verdict;

@@ -1,0 +1,185 @@
+//! Judge images: building them from `judge-images/` through the Docker API, and running a
+//! one-off command in them (e.g. the version probe of `coderank languages`).
+//!
+//! Every container CodeRank creates carries the label `coderank`, so leftovers can be found and
+//! reaped, and is removed when its command ends, whatever the outcome.
+
+use std::{collections::HashMap, path::Path, time::Duration};
+
+use anyhow::{bail, Context};
+use bollard::{
+    body_full,
+    models::{ContainerCreateBody, HostConfig},
+    query_parameters::{
+        BuildImageOptionsBuilder, CreateContainerOptions, LogsOptionsBuilder, RemoveContainerOptionsBuilder,
+    },
+    Docker,
+};
+use futures::StreamExt;
+
+use super::languages::image_family;
+
+/// The label on every container CodeRank creates; its value says what the container was for.
+pub const CONTAINER_LABEL: &str = "coderank";
+
+/// Uid and gid of the unprivileged `judge` user that every judge image has.
+pub const JUDGE_USER: &str = "10001:10001";
+
+/// Whether the image exists in the engine.
+pub async fn exists(docker: &Docker, tag: &str) -> anyhow::Result<bool> {
+    match docker.inspect_image(tag).await {
+        Ok(_) => Ok(true),
+        Err(bollard::errors::Error::DockerResponseServerError { status_code: 404, .. }) => Ok(false),
+        Err(err) => Err(err).with_context(|| format!("cannot inspect image {tag}")),
+    }
+}
+
+/// Builds `tag` from `images_dir/FAMILY/` (FAMILY from the tag), calling `progress` with each
+/// line the build prints.
+pub async fn build(
+    docker: &Docker,
+    images_dir: &Path,
+    tag: &str,
+    mut progress: impl FnMut(&str),
+) -> anyhow::Result<()> {
+    let family = image_family(tag).with_context(|| format!("{tag} is not a coderank-judge-FAMILY image"))?;
+    let context_dir = images_dir.join(family);
+    if !context_dir.join("Dockerfile").is_file() {
+        bail!("{} has no Dockerfile", context_dir.display());
+    }
+    let archive = tokio::task::spawn_blocking(move || -> std::io::Result<Vec<u8>> {
+        let mut archive = tar::Builder::new(Vec::new());
+        archive.follow_symlinks(false);
+        archive.append_dir_all(".", &context_dir)?;
+        archive.into_inner()
+    })
+    .await
+    .context("the archiving task failed")?
+    .with_context(|| format!("cannot archive the build context of {tag}"))?;
+
+    let options = BuildImageOptionsBuilder::new()
+        .t(tag)
+        .rm(true)
+        .forcerm(true)
+        .build();
+    let mut stream = docker.build_image(options, None, Some(body_full(archive.into())));
+    while let Some(message) = stream.next().await {
+        let message = message.with_context(|| format!("building {tag} failed"))?;
+        if let Some(error) = message.error {
+            bail!("building {tag} failed: {}", error.trim());
+        }
+        for line in message.stream.iter().flat_map(|text| text.lines()) {
+            let line = line.trim();
+            if !line.is_empty() {
+                progress(line);
+            }
+        }
+    }
+    if !exists(docker, tag).await? {
+        bail!("building {tag} finished without producing the image");
+    }
+    Ok(())
+}
+
+/// What a one-off command printed and how it ended.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub exit_code: i64,
+    /// Standard output and standard error, interleaved as the engine logged them.
+    pub text: String,
+}
+
+/// Runs `argv` once in a fresh, locked-down container of `image` as the judge user: no network,
+/// read-only root, small tmpfs `/work` and `/tmp`, all capabilities dropped. The container is
+/// removed afterwards in every case.
+pub async fn run_once(
+    docker: &Docker,
+    image: &str,
+    argv: &[String],
+    timeout: Duration,
+) -> anyhow::Result<Output> {
+    let tmpfs = HashMap::from([
+        (
+            "/work".to_owned(),
+            "rw,exec,size=64m,uid=10001,gid=10001".to_owned(),
+        ),
+        (
+            "/tmp".to_owned(),
+            "rw,exec,size=64m,uid=10001,gid=10001".to_owned(),
+        ),
+    ]);
+    let host_config = HostConfig {
+        network_mode: Some("none".to_owned()),
+        readonly_rootfs: Some(true),
+        tmpfs: Some(tmpfs),
+        memory: Some(1 << 30),
+        memory_swap: Some(1 << 30),
+        pids_limit: Some(256),
+        cap_drop: Some(vec!["ALL".to_owned()]),
+        security_opt: Some(vec!["no-new-privileges".to_owned()]),
+        ..Default::default()
+    };
+    let body = ContainerCreateBody {
+        image: Some(image.to_owned()),
+        cmd: Some(argv.to_vec()),
+        user: Some(JUDGE_USER.to_owned()),
+        working_dir: Some("/work".to_owned()),
+        network_disabled: Some(true),
+        labels: Some(HashMap::from([(
+            CONTAINER_LABEL.to_owned(),
+            "run-once".to_owned(),
+        )])),
+        host_config: Some(host_config),
+        ..Default::default()
+    };
+    let container = docker
+        .create_container(None::<CreateContainerOptions>, body)
+        .await
+        .with_context(|| format!("cannot create a container of {image}"))?
+        .id;
+    let outcome = tokio::time::timeout(timeout, run_created(docker, &container)).await;
+    let removed = docker
+        .remove_container(
+            &container,
+            Some(RemoveContainerOptionsBuilder::new().force(true).build()),
+        )
+        .await;
+    if let Err(err) = removed {
+        tracing::warn!(container, error = %err, "cannot remove a container");
+    }
+    match outcome {
+        Ok(result) => result.with_context(|| format!("running {argv:?} in {image} failed")),
+        Err(_) => bail!(
+            "{argv:?} in {image} did not finish within {} s",
+            timeout.as_secs()
+        ),
+    }
+}
+
+async fn run_created(docker: &Docker, container: &str) -> anyhow::Result<Output> {
+    docker
+        .start_container(
+            container,
+            None::<bollard::query_parameters::StartContainerOptions>,
+        )
+        .await?;
+    let mut exit_code = 0;
+    let mut waits = docker.wait_container(container, None::<bollard::query_parameters::WaitContainerOptions>);
+    while let Some(status) = waits.next().await {
+        match status {
+            Ok(status) => exit_code = status.status_code,
+            // bollard reports a non-zero exit as an error carrying the code.
+            Err(bollard::errors::Error::DockerContainerWaitError { code, .. }) => exit_code = code,
+            Err(err) => return Err(err.into()),
+        }
+    }
+    let mut text = String::new();
+    let mut logs = docker.logs(
+        container,
+        Some(LogsOptionsBuilder::new().stdout(true).stderr(true).build()),
+    );
+    while let Some(chunk) = logs.next().await {
+        text.push_str(&String::from_utf8_lossy(&chunk?.into_bytes()));
+    }
+    Ok(Output { exit_code, text })
+}

@@ -1,0 +1,286 @@
+//! The language table: how each supported language is compiled and run, and in which image.
+//!
+//! The table is `judge-images/languages.toml`, compiled into the binary so that a deployed
+//! `coderank` and the languages it offers never disagree. Language ids are part of the API and
+//! the CLI (`--lang cpp`), so they are validated newtypes.
+
+use std::{collections::BTreeSet, fmt};
+
+use serde::{Deserialize, Serialize};
+
+/// The table as shipped in this binary.
+pub const BUILTIN_TABLE: &str = include_str!("../../judge-images/languages.toml");
+
+/// The image every language image is built `FROM`, besides the Debian base.
+pub const BASE_IMAGE: &str = "coderank-judge-base:1";
+
+/// A language id: 1 to 32 characters of lowercase ASCII letters, digits, `_` and `-`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct LanguageId(String);
+
+impl LanguageId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for LanguageId {
+    type Error = LanguageError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        let valid = (1..=32).contains(&value.len())
+            && value
+                .bytes()
+                .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-'));
+        if valid {
+            Ok(Self(value))
+        } else {
+            Err(LanguageError::InvalidId(value))
+        }
+    }
+}
+
+impl From<LanguageId> for String {
+    fn from(id: LanguageId) -> Self {
+        id.0
+    }
+}
+
+impl fmt::Display for LanguageId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One row of the table. Commands are argv lists run without a shell in `/work`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Language {
+    pub id: LanguageId,
+    /// Shown to users, e.g. "C++20 (GCC 12)".
+    pub name: String,
+    /// File extensions, without the dot, that select this language.
+    pub extensions: Vec<String>,
+    /// Docker image tag that holds the toolchain.
+    pub image: String,
+    /// Name the submitted source is saved as inside the container.
+    pub source_file: String,
+    /// Compile step; absent for languages that need none.
+    #[serde(default)]
+    pub compile: Option<Vec<String>>,
+    pub run: Vec<String>,
+    /// Prints the compiler or interpreter version (on stdout or stderr).
+    pub version: Vec<String>,
+}
+
+impl Language {
+    /// The folder under `judge-images/` whose Dockerfile builds this language's image:
+    /// `coderank-judge-c-cpp:1` is built from `judge-images/c-cpp`.
+    pub fn image_family(&self) -> Option<&str> {
+        image_family(&self.image)
+    }
+}
+
+/// The `judge-images/` folder of an image tag named `coderank-judge-FAMILY:VERSION`.
+pub fn image_family(image: &str) -> Option<&str> {
+    let name = image.split(':').next()?;
+    name.strip_prefix("coderank-judge-")
+        .filter(|family| !family.is_empty())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LanguageError {
+    #[error("invalid language id {0:?}: use 1 to 32 of a-z, 0-9, '_' and '-'")]
+    InvalidId(String),
+    #[error("the language table is malformed: {0}")]
+    Malformed(String),
+    #[error("language {0:?} appears twice in the table")]
+    Duplicate(String),
+    #[error("language {id:?}: {problem}")]
+    Incomplete { id: String, problem: &'static str },
+    #[error("unknown language {given:?}; known: {known}")]
+    Unknown { given: String, known: String },
+    #[error("no language uses the extension {0:?}; pass --lang")]
+    UnknownExtension(String),
+}
+
+/// Every language CodeRank can judge, in table order.
+#[derive(Debug, Clone)]
+pub struct Languages {
+    list: Vec<Language>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Table {
+    languages: Vec<Language>,
+}
+
+impl Languages {
+    /// The table compiled into this binary.
+    pub fn builtin() -> Result<Self, LanguageError> {
+        Self::parse(BUILTIN_TABLE)
+    }
+
+    pub fn parse(text: &str) -> Result<Self, LanguageError> {
+        let table: Table = toml::from_str(text).map_err(|err| LanguageError::Malformed(err.to_string()))?;
+        let mut seen = BTreeSet::new();
+        for language in &table.languages {
+            let id = language.id.as_str();
+            if !seen.insert(id) {
+                return Err(LanguageError::Duplicate(id.to_owned()));
+            }
+            let incomplete = |problem| {
+                Err(LanguageError::Incomplete {
+                    id: id.to_owned(),
+                    problem,
+                })
+            };
+            if language.run.is_empty() || language.version.is_empty() {
+                return incomplete("run and version must be non-empty commands");
+            }
+            if language.compile.as_ref().is_some_and(Vec::is_empty) {
+                return incomplete("compile, when present, must be a non-empty command");
+            }
+            if language.image_family().is_none() {
+                return incomplete("image must be named coderank-judge-FAMILY:VERSION");
+            }
+            let plain_name = !language.source_file.is_empty()
+                && !language.source_file.contains('/')
+                && !language.source_file.starts_with('.');
+            if !plain_name {
+                return incomplete("source_file must be a plain file name");
+            }
+        }
+        Ok(Self {
+            list: table.languages,
+        })
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Language> {
+        self.list.iter()
+    }
+
+    pub fn get(&self, id: &str) -> Result<&Language, LanguageError> {
+        self.list
+            .iter()
+            .find(|language| language.id.as_str() == id)
+            .ok_or_else(|| LanguageError::Unknown {
+                given: id.to_owned(),
+                known: self.ids().join(", "),
+            })
+    }
+
+    /// The first language in table order that claims the extension (so `.py` is CPython).
+    pub fn by_extension(&self, extension: &str) -> Result<&Language, LanguageError> {
+        let extension = extension.trim_start_matches('.').to_ascii_lowercase();
+        self.list
+            .iter()
+            .find(|language| language.extensions.contains(&extension))
+            .ok_or(LanguageError::UnknownExtension(extension))
+    }
+
+    pub fn ids(&self) -> Vec<&str> {
+        self.list.iter().map(|language| language.id.as_str()).collect()
+    }
+
+    /// The image tags the table needs, each once, in table order.
+    pub fn images(&self) -> Vec<&str> {
+        let mut seen = BTreeSet::new();
+        self.list
+            .iter()
+            .map(|l| l.image.as_str())
+            .filter(|image| seen.insert(*image))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_table_has_every_required_language() {
+        let languages = Languages::builtin().expect("the shipped table parses");
+        for id in [
+            "c",
+            "cpp",
+            "python3",
+            "pypy3",
+            "java",
+            "kotlin",
+            "javascript",
+            "go",
+            "rust",
+            "ruby",
+            "csharp",
+            "haskell",
+        ] {
+            assert!(languages.get(id).is_ok(), "{id} missing");
+        }
+    }
+
+    #[test]
+    fn extensions_pick_the_first_language_that_claims_them() {
+        let languages = Languages::builtin().expect("table");
+        assert_eq!(languages.by_extension("py").expect("py").id.as_str(), "python3");
+        assert_eq!(languages.by_extension(".CPP").expect("cpp").id.as_str(), "cpp");
+        assert_eq!(languages.by_extension("java").expect("java").id.as_str(), "java");
+        assert!(matches!(
+            languages.by_extension("exe"),
+            Err(LanguageError::UnknownExtension(_))
+        ));
+    }
+
+    #[test]
+    fn an_unknown_language_error_lists_the_known_ones() {
+        let languages = Languages::builtin().expect("table");
+        let message = languages.get("cobol").expect_err("unknown").to_string();
+        assert!(
+            message.contains("unknown language \"cobol\"") && message.contains("cpp"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn images_are_named_after_their_judge_images_folder() {
+        let languages = Languages::builtin().expect("table");
+        assert_eq!(languages.get("cpp").expect("cpp").image_family(), Some("c-cpp"));
+        for image in languages.images() {
+            let family = image_family(image).expect("family");
+            let dockerfile = format!("{}/judge-images/{family}/Dockerfile", env!("CARGO_MANIFEST_DIR"));
+            assert!(
+                std::path::Path::new(&dockerfile).is_file(),
+                "{dockerfile} missing"
+            );
+        }
+    }
+
+    #[test]
+    fn malformed_tables_are_refused_with_the_reason() {
+        let row = |id: &str, run: &str| {
+            format!(
+                "[[languages]]\nid = \"{id}\"\nname = \"x\"\nextensions = [\"x\"]\nimage = \"coderank-judge-x:1\"\n\
+                 source_file = \"main.x\"\nrun = {run}\nversion = [\"x\"]\n"
+            )
+        };
+        assert!(Languages::parse(&row("ok", "[\"./main\"]")).is_ok());
+        assert!(matches!(
+            Languages::parse(&format!("{}{}", row("a", "[\"x\"]"), row("a", "[\"x\"]"))),
+            Err(LanguageError::Duplicate(_))
+        ));
+        assert!(matches!(
+            Languages::parse(&row("a", "[]")),
+            Err(LanguageError::Incomplete { .. })
+        ));
+        assert!(matches!(
+            Languages::parse(&row("Bad Id", "[\"x\"]")),
+            Err(LanguageError::Malformed(_))
+        ));
+        assert!(matches!(
+            Languages::parse("languages = 3"),
+            Err(LanguageError::Malformed(_))
+        ));
+    }
+}
