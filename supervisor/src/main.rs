@@ -1,0 +1,543 @@
+//! `coderank-supervisor`: runs as root (with a handful of capabilities) and as the first process
+//! of a judge container; runs each requested program as the unprivileged judge user.
+//!
+//! Per run it: feeds the input from an anonymous in-memory file; limits CPU time (RLIMIT_CPU
+//! plus the tree's total), wall time (a watchdog), stack (= memory limit), and standard output;
+//! measures CPU time summed over every process of the run, wall time, and the peak resident
+//! memory of the largest process; and, when the main process ends, kills every process the judge
+//! user still has (orphans and `setsid` daemons included) and reaps them, so nothing carries over
+//! to the next run. Scratch runs start from an emptied `/tmp`.
+
+use std::{
+    ffi::CString,
+    fs,
+    io::{self, Read, Write},
+    os::{
+        fd::{FromRawFd, OwnedFd},
+        unix::{
+            fs::{MetadataExt, PermissionsExt},
+            process::CommandExt,
+        },
+    },
+    path::{Path, PathBuf},
+    process::{Command, Stdio},
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc, Condvar, Mutex,
+    },
+    thread,
+    time::{Duration, Instant},
+};
+
+use coderank_supervisor::protocol::{
+    read_header, read_payload, write_frame, ErrorReply, Hello, Request, RunRequest, RunResult, Sealed,
+    Termination, Workdir, Written, PROTOCOL_VERSION,
+};
+
+/// The unprivileged user every judge image has (see judge-images/base).
+const JUDGE_UID: u32 = 10001;
+const JUDGE_GID: u32 = 10001;
+const WORK_DIR: &str = "/work";
+const TMP_DIR: &str = "/tmp";
+const SCRATCH_DIR: &str = "/tmp/box";
+/// Where the memory cgroup reports OOM kills (cgroup v1), to tell MLE from other kills.
+const OOM_CONTROL: &str = "/sys/fs/cgroup/memory/memory.oom_control";
+
+fn main() {
+    // Orphans of the judged program must come back to us to be killed and reaped, also when we
+    // are not PID 1 (e.g. behind an init).
+    // SAFETY: prctl with PR_SET_CHILD_SUBREAPER takes an integer argument and touches no memory.
+    unsafe {
+        libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    }
+    let stdin = io::stdin();
+    let stdout = io::stdout();
+    let mut input = stdin.lock();
+    let mut output = stdout.lock();
+    let hello = Hello {
+        supervisor: env!("CARGO_PKG_VERSION").to_owned(),
+        protocol: PROTOCOL_VERSION,
+    };
+    if write_frame(&mut output, &hello, &[]).is_err() {
+        std::process::exit(1);
+    }
+    loop {
+        let request: Request = match read_header(&mut input) {
+            Ok(Some(request)) => request,
+            Ok(None) => break,
+            Err(err) => {
+                eprintln!("coderank-supervisor: bad request: {err}");
+                std::process::exit(2);
+            }
+        };
+        let sent = match request {
+            Request::Exit => break,
+            Request::Write {
+                name,
+                len,
+                executable,
+            } => match read_payload(&mut input, len) {
+                Ok(body) => match write_work_file(&name, &body, executable) {
+                    Ok(()) => write_frame(&mut output, &Written { written: len }, &[]),
+                    Err(err) => reply_error(&mut output, format!("cannot write {name}: {err}")),
+                },
+                Err(err) => Err(err),
+            },
+            Request::Seal => match seal(Path::new(WORK_DIR)) {
+                Ok(()) => write_frame(&mut output, &Sealed { sealed: true }, &[]),
+                Err(err) => reply_error(&mut output, format!("cannot seal {WORK_DIR}: {err}")),
+            },
+            Request::Run(run) => match read_payload(&mut input, run.stdin_len) {
+                Ok(stdin) => match execute(&run, &stdin) {
+                    Ok((result, out, err)) => write_frame(&mut output, &result, &[&out, &err]),
+                    Err(err) => reply_error(&mut output, format!("cannot run {:?}: {err}", run.argv)),
+                },
+                Err(err) => Err(err),
+            },
+        };
+        if let Err(err) = sent {
+            eprintln!("coderank-supervisor: {err}");
+            std::process::exit(2);
+        }
+    }
+}
+
+fn reply_error(output: &mut impl Write, error: String) -> io::Result<()> {
+    write_frame(output, &ErrorReply { error }, &[])
+}
+
+/// Writes a source file into `/work`, owned by the judge user who compiles it.
+fn write_work_file(name: &str, body: &[u8], executable: bool) -> io::Result<()> {
+    let plain =
+        !name.is_empty() && name != "." && name != ".." && !name.contains('/') && !name.contains('\0');
+    if !plain {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a plain file name",
+        ));
+    }
+    let path = Path::new(WORK_DIR).join(name);
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .custom_flags_nofollow()
+        .open(&path)?;
+    file.write_all(body)?;
+    fs::set_permissions(
+        &path,
+        fs::Permissions::from_mode(if executable { 0o755 } else { 0o644 }),
+    )?;
+    std::os::unix::fs::lchown(&path, Some(JUDGE_UID), Some(JUDGE_GID))
+}
+
+trait NoFollow {
+    fn custom_flags_nofollow(&mut self) -> &mut Self;
+}
+
+impl NoFollow for fs::OpenOptions {
+    fn custom_flags_nofollow(&mut self) -> &mut Self {
+        std::os::unix::fs::OpenOptionsExt::custom_flags(self, libc::O_NOFOLLOW)
+    }
+}
+
+/// Gives `/work` to root and removes every write permission, so the judge user can read and
+/// run the compiled program but not change it. Symlinks are re-owned but never followed.
+fn seal(dir: &Path) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let file_type = entry.file_type()?;
+        std::os::unix::fs::lchown(&path, Some(0), Some(0))?;
+        if file_type.is_symlink() {
+            continue;
+        }
+        if file_type.is_dir() {
+            seal(&path)?;
+        }
+        let mode = entry.metadata()?.mode();
+        let sealed = if file_type.is_dir() || mode & 0o111 != 0 {
+            0o555
+        } else {
+            0o444
+        };
+        fs::set_permissions(&path, fs::Permissions::from_mode(sealed))?;
+    }
+    std::os::unix::fs::lchown(dir, Some(0), Some(0))?;
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o555))
+}
+
+/// Empties `/tmp` (but for the supervisor's own files, which start with `.coderank`) and makes
+/// a fresh scratch directory for the judge user.
+fn fresh_scratch() -> io::Result<PathBuf> {
+    for entry in fs::read_dir(TMP_DIR)? {
+        let entry = entry?;
+        if entry.file_name().to_string_lossy().starts_with(".coderank") {
+            continue;
+        }
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            make_writable(&path)?;
+            fs::remove_dir_all(&path)?;
+        } else {
+            fs::remove_file(&path)?;
+        }
+    }
+    fs::create_dir(SCRATCH_DIR)?;
+    fs::set_permissions(SCRATCH_DIR, fs::Permissions::from_mode(0o700))?;
+    std::os::unix::fs::lchown(SCRATCH_DIR, Some(JUDGE_UID), Some(JUDGE_GID))?;
+    Ok(PathBuf::from(SCRATCH_DIR))
+}
+
+/// A program may leave directories without write or search permission; root without
+/// CAP_DAC_OVERRIDE could not then empty them, so give them back first.
+fn make_writable(dir: &Path) -> io::Result<()> {
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            make_writable(&entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+/// An anonymous in-memory file holding the input, rewound: seekable like a file, with no path
+/// another process could swap.
+fn input_file(input: &[u8]) -> io::Result<fs::File> {
+    let name = CString::new("stdin").map_err(io::Error::other)?;
+    // SAFETY: `name` is a valid NUL-terminated string that outlives the call.
+    let fd = unsafe { libc::memfd_create(name.as_ptr(), libc::MFD_CLOEXEC) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: memfd_create returned a fresh descriptor that nothing else owns.
+    let mut file = fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) });
+    file.write_all(input)?;
+    io::Seek::seek(&mut file, io::SeekFrom::Start(0))?;
+    Ok(file)
+}
+
+/// The judge user's processes still present, as (pid, is_zombie).
+fn judge_processes() -> Vec<(i32, bool)> {
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let own = std::process::id() as i32;
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| *pid != own)
+        .filter_map(|pid| {
+            let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+            let uid: u32 = status
+                .lines()
+                .find_map(|l| l.strip_prefix("Uid:"))?
+                .split_whitespace()
+                .next()?
+                .parse()
+                .ok()?;
+            let zombie = status
+                .lines()
+                .find_map(|l| l.strip_prefix("State:"))?
+                .trim_start()
+                .starts_with('Z');
+            (uid == JUDGE_UID).then_some((pid, zombie))
+        })
+        .collect()
+}
+
+/// SIGKILLs every live process of the judge user until none is left (a fork bomb may still be
+/// forking during the first passes). Answers how many distinct processes it killed.
+fn kill_judge_processes() -> u32 {
+    let mut killed = std::collections::HashSet::new();
+    for pass in 0..10_000 {
+        let live: Vec<i32> = judge_processes()
+            .into_iter()
+            .filter(|(_, zombie)| !zombie)
+            .map(|(pid, _)| pid)
+            .collect();
+        if live.is_empty() {
+            break;
+        }
+        if pass > 0 {
+            // Killed processes take a moment to become zombies; do not spin on /proc meanwhile.
+            thread::sleep(Duration::from_micros(200));
+        }
+        for pid in live {
+            // SAFETY: kill takes plain integers; a pid that has gone away only yields ESRCH.
+            if unsafe { libc::kill(pid, libc::SIGKILL) } == 0 {
+                killed.insert(pid);
+            }
+        }
+    }
+    u32::try_from(killed.len()).unwrap_or(u32::MAX)
+}
+
+fn oom_kills() -> Option<u64> {
+    let text = fs::read_to_string(OOM_CONTROL).ok()?;
+    text.lines()
+        .find_map(|line| line.strip_prefix("oom_kill "))
+        .and_then(|n| n.trim().parse().ok())
+}
+
+/// Reads a pipe to its end, keeping at most `cap` bytes; `over` is set when more came.
+fn drain(mut pipe: impl Read, cap: u64, over: Option<(&AtomicBool, &dyn Fn())>) -> (Vec<u8>, bool) {
+    let mut kept = Vec::new();
+    let mut truncated = false;
+    let mut buffer = [0u8; 64 * 1024];
+    loop {
+        let n = match pipe.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => break,
+        };
+        let room = cap.saturating_sub(kept.len() as u64) as usize;
+        kept.extend_from_slice(&buffer[..n.min(room)]);
+        if n > room && !truncated {
+            truncated = true;
+            if let Some((flag, kill)) = over {
+                flag.store(true, Ordering::SeqCst);
+                kill();
+                break;
+            }
+        }
+    }
+    (kept, truncated)
+}
+
+struct Watchdog {
+    done: Mutex<bool>,
+    wake: Condvar,
+}
+
+fn execute(run: &RunRequest, stdin: &[u8]) -> io::Result<(RunResult, Vec<u8>, Vec<u8>)> {
+    let limits = run.limits;
+    let (cwd, home) = match run.workdir {
+        Workdir::Work => (PathBuf::from(WORK_DIR), PathBuf::from(TMP_DIR)),
+        Workdir::Scratch => {
+            let scratch = fresh_scratch()?;
+            (scratch.clone(), scratch)
+        }
+    };
+    let Some((program, args)) = run.argv.split_first() else {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, "empty argv"));
+    };
+    let mut command = Command::new(program);
+    command
+        .args(args)
+        .current_dir(&cwd)
+        .env("HOME", &home)
+        .env("TMPDIR", &home)
+        .envs(run.env.iter().map(|(k, v)| (k, v)))
+        .stdin(Stdio::from(input_file(stdin)?))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .uid(JUDGE_UID)
+        .gid(JUDGE_GID);
+    let memory_bytes = limits.memory_kb.saturating_mul(1024);
+    // The kernel counts RLIMIT_CPU in whole seconds: SIGXCPU at the first whole second at or
+    // above the limit, SIGKILL a second later should the program ignore it.
+    let cpu_secs = limits.cpu_ms.div_ceil(1000).max(1);
+    // SAFETY: the closure runs between fork and exec and only calls setrlimit, which is
+    // async-signal-safe, on values computed before the fork.
+    unsafe {
+        command.pre_exec(move || {
+            set_limit(libc::RLIMIT_STACK, memory_bytes, memory_bytes)?;
+            set_limit(libc::RLIMIT_CPU, cpu_secs, cpu_secs + 1)?;
+            set_limit(libc::RLIMIT_CORE, 0, 0)?;
+            Ok(())
+        });
+    }
+
+    let oom_before = oom_kills();
+    let started = Instant::now();
+    let mut child = match command.spawn() {
+        Ok(child) => child,
+        Err(err) => {
+            let result = RunResult {
+                termination: Termination::SpawnFailed,
+                exit_code: None,
+                signal: None,
+                cpu_ms: 0,
+                wall_ms: 0,
+                peak_kb: 0,
+                leftover_processes: 0,
+                stdout_len: 0,
+                stderr_len: 0,
+                stderr_truncated: false,
+                message: Some(err.to_string()),
+            };
+            return Ok((result, Vec::new(), Vec::new()));
+        }
+    };
+    let main_pid = child.id() as i32;
+    let (Some(out_pipe), Some(err_pipe)) = (child.stdout.take(), child.stderr.take()) else {
+        return Err(io::Error::other("pipes missing"));
+    };
+
+    let output_over = Arc::new(AtomicBool::new(false));
+    let wall_over = Arc::new(AtomicBool::new(false));
+    let watchdog = Arc::new(Watchdog {
+        done: Mutex::new(false),
+        wake: Condvar::new(),
+    });
+
+    let stdout_reader = {
+        let over = Arc::clone(&output_over);
+        let cap = limits.output_bytes;
+        thread::spawn(move || {
+            drain(
+                out_pipe,
+                cap,
+                Some((&over, &|| {
+                    kill_judge_processes();
+                })),
+            )
+        })
+    };
+    let stderr_reader = {
+        let cap = limits.stderr_bytes;
+        thread::spawn(move || drain(err_pipe, cap, None))
+    };
+    let timer = {
+        let watchdog = Arc::clone(&watchdog);
+        let wall_over = Arc::clone(&wall_over);
+        let deadline = started + Duration::from_millis(limits.wall_ms);
+        thread::spawn(move || {
+            let Ok(mut done) = watchdog.done.lock() else {
+                return;
+            };
+            while !*done {
+                let now = Instant::now();
+                if now >= deadline {
+                    wall_over.store(true, Ordering::SeqCst);
+                    drop(done);
+                    kill_judge_processes();
+                    return;
+                }
+                match watchdog.wake.wait_timeout(done, deadline - now) {
+                    Ok((guard, _)) => done = guard,
+                    Err(_) => return,
+                }
+            }
+        })
+    };
+
+    // Reap until the main process has ended; orphans that end first are reaped on the way.
+    let mut usage = Usage::default();
+    let mut main_status = None;
+    while main_status.is_none() {
+        match reap(0) {
+            Some((pid, status, rusage)) => {
+                usage.add(&rusage);
+                if pid == main_pid {
+                    main_status = Some(status);
+                }
+            }
+            None => break,
+        }
+    }
+    let wall = started.elapsed();
+    if let Ok(mut done) = watchdog.done.lock() {
+        *done = true;
+        watchdog.wake.notify_all();
+    }
+    let leftover_processes = kill_judge_processes();
+    while let Some((_, _, rusage)) = reap(0) {
+        usage.add(&rusage);
+    }
+    // Child's handle is already reaped above; forget it without waiting again.
+    drop(child);
+    let _ = timer.join();
+    let (stdout, _) = stdout_reader
+        .join()
+        .map_err(|_| io::Error::other("stdout reader panicked"))?;
+    let (stderr, stderr_truncated) = stderr_reader
+        .join()
+        .map_err(|_| io::Error::other("stderr reader panicked"))?;
+
+    let status = main_status.unwrap_or(0);
+    let exited = libc::WIFEXITED(status);
+    let signal = libc::WIFSIGNALED(status).then(|| libc::WTERMSIG(status));
+    let oom_killed = matches!((oom_before, oom_kills()), (Some(before), Some(after)) if after > before);
+    let cpu_ms = usage.cpu_ms();
+    let termination = if output_over.load(Ordering::SeqCst) {
+        Termination::OutputLimit
+    } else if wall_over.load(Ordering::SeqCst) {
+        Termination::WallLimit
+    } else if oom_killed || usage.peak_kb > limits.memory_kb {
+        Termination::MemoryLimit
+    } else if cpu_ms > limits.cpu_ms || signal == Some(libc::SIGXCPU) {
+        Termination::CpuLimit
+    } else if exited {
+        Termination::Exited
+    } else {
+        Termination::Signaled
+    };
+    let result = RunResult {
+        termination,
+        exit_code: exited.then(|| libc::WEXITSTATUS(status)),
+        signal,
+        cpu_ms,
+        wall_ms: wall.as_millis() as u64,
+        peak_kb: usage.peak_kb,
+        leftover_processes,
+        stdout_len: stdout.len() as u64,
+        stderr_len: stderr.len() as u64,
+        stderr_truncated,
+        message: None,
+    };
+    Ok((result, stdout, stderr))
+}
+
+fn set_limit(resource: libc::__rlimit_resource_t, soft: u64, hard: u64) -> io::Result<()> {
+    let limit = libc::rlimit {
+        rlim_cur: soft,
+        rlim_max: hard,
+    };
+    // SAFETY: `limit` is a valid rlimit on the stack for the duration of the call.
+    if unsafe { libc::setrlimit(resource, &limit) } == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// Waits for any child; `None` once there are none left.
+fn reap(flags: i32) -> Option<(i32, i32, libc::rusage)> {
+    loop {
+        let mut status = 0;
+        // SAFETY: rusage is plain old data; zeroed is a valid value that wait4 overwrites.
+        let mut rusage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: both pointers refer to live stack values of the right types.
+        let pid = unsafe { libc::wait4(-1, &mut status, flags, &mut rusage) };
+        if pid > 0 {
+            return Some((pid, status, rusage));
+        }
+        if pid < 0 && io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
+            continue;
+        }
+        return None;
+    }
+}
+
+/// CPU time and peak memory over every process of one run.
+#[derive(Default)]
+struct Usage {
+    cpu_us: u64,
+    peak_kb: u64,
+}
+
+impl Usage {
+    fn add(&mut self, rusage: &libc::rusage) {
+        let micros = |t: libc::timeval| (t.tv_sec as u64) * 1_000_000 + t.tv_usec as u64;
+        self.cpu_us += micros(rusage.ru_utime) + micros(rusage.ru_stime);
+        self.peak_kb = self.peak_kb.max(rusage.ru_maxrss as u64);
+    }
+
+    fn cpu_ms(&self) -> u64 {
+        self.cpu_us / 1000
+    }
+}

@@ -1,0 +1,209 @@
+//! The wire protocol between the worker and the supervisor.
+//!
+//! Every message is a frame: a 4-byte little-endian length, that many bytes of a JSON header,
+//! then the raw payload bytes the header announces (`len`, `stdin_len`, `stdout_len` +
+//! `stderr_len`). Raw payloads keep large inputs and outputs free of any encoding cost.
+//!
+//! The supervisor speaks first with a [`Hello`]; then each [`Request`] gets exactly one
+//! response: [`Written`] to a write, [`RunResult`] to a run, [`Sealed`] to a seal, and an
+//! [`ErrorReply`] to anything it cannot do.
+
+use std::io::{self, Read, Write};
+
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+
+/// Bumped whenever a message changes shape; the worker refuses a supervisor that disagrees.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Largest JSON header accepted, so a corrupt length cannot make either side allocate wildly.
+pub const MAX_HEADER_BYTES: u32 = 1 << 20;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hello {
+    pub supervisor: String,
+    pub protocol: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Request {
+    /// Writes `len` payload bytes to `/work/NAME` (a plain file name), owned by the judge user.
+    Write {
+        name: String,
+        len: u64,
+        executable: bool,
+    },
+    /// Runs `argv` once; `stdin_len` payload bytes are its standard input.
+    Run(RunRequest),
+    /// Makes `/work` read-only for the judge user, so tests cannot change the compiled program
+    /// or leave state there for later tests.
+    Seal,
+    /// Ends the supervisor (the container then stops).
+    Exit,
+}
+
+/// Where a program runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Workdir {
+    /// `/work`, where sources and compiled programs live: for compiling.
+    Work,
+    /// A fresh empty scratch directory, with everything earlier runs left in `/tmp` removed:
+    /// for tests.
+    Scratch,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunRequest {
+    pub argv: Vec<String>,
+    pub workdir: Workdir,
+    /// Extra environment; the program gets nothing else but PATH, HOME, TMPDIR and LANG.
+    #[serde(default)]
+    pub env: Vec<(String, String)>,
+    pub stdin_len: u64,
+    pub limits: Limits,
+}
+
+/// Limits of one run. See README "Verdicts" for how each maps to a verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limits {
+    /// CPU time of the whole process tree.
+    pub cpu_ms: u64,
+    /// Wall-clock time from start until the main process ends.
+    pub wall_ms: u64,
+    /// Peak resident memory of any one process; also the stack limit.
+    pub memory_kb: u64,
+    /// Standard output beyond this ends the run as output-exceeded.
+    pub output_bytes: u64,
+    /// Standard error is kept up to this many bytes; the rest is read and dropped.
+    pub stderr_bytes: u64,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Termination {
+    /// The main process exited by itself (any exit code).
+    Exited,
+    /// The main process was killed by a signal the supervisor did not send.
+    Signaled,
+    /// CPU time went over `cpu_ms`.
+    CpuLimit,
+    /// Wall time went over `wall_ms`.
+    WallLimit,
+    /// Memory went over `memory_kb` (the kernel's OOM killer or the peak says so).
+    MemoryLimit,
+    /// Standard output went over `output_bytes`.
+    OutputLimit,
+    /// The program could not be started (e.g. missing executable).
+    SpawnFailed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunResult {
+    pub termination: Termination,
+    pub exit_code: Option<i32>,
+    pub signal: Option<i32>,
+    pub cpu_ms: u64,
+    pub wall_ms: u64,
+    pub peak_kb: u64,
+    /// Processes left alive when the main process ended, all killed.
+    pub leftover_processes: u32,
+    pub stdout_len: u64,
+    pub stderr_len: u64,
+    /// Standard error was longer than `stderr_bytes` and was cut.
+    pub stderr_truncated: bool,
+    /// Why the program could not start, for `SpawnFailed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Written {
+    pub written: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sealed {
+    pub sealed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorReply {
+    pub error: String,
+}
+
+/// Writes one frame: the header, then `payloads` one after another.
+pub fn write_frame<W: Write, T: Serialize>(out: &mut W, header: &T, payloads: &[&[u8]]) -> io::Result<()> {
+    let json = serde_json::to_vec(header).map_err(io::Error::other)?;
+    let len = u32::try_from(json.len()).map_err(|_| io::Error::other("header too large"))?;
+    out.write_all(&len.to_le_bytes())?;
+    out.write_all(&json)?;
+    for payload in payloads {
+        out.write_all(payload)?;
+    }
+    out.flush()
+}
+
+/// Reads one frame's header; the caller then reads the payload it announces.
+/// Answers `None` at a clean end of input.
+pub fn read_header<R: Read, T: DeserializeOwned>(input: &mut R) -> io::Result<Option<T>> {
+    let mut len = [0u8; 4];
+    match input.read_exact(&mut len) {
+        Ok(()) => {}
+        Err(err) if err.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(err) => return Err(err),
+    }
+    let len = u32::from_le_bytes(len);
+    if len > MAX_HEADER_BYTES {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("header of {len} bytes"),
+        ));
+    }
+    let mut json = vec![0u8; len as usize];
+    input.read_exact(&mut json)?;
+    serde_json::from_slice(&json)
+        .map(Some)
+        .map_err(|err| io::Error::new(io::ErrorKind::InvalidData, err))
+}
+
+/// Reads exactly `len` payload bytes.
+pub fn read_payload<R: Read>(input: &mut R, len: u64) -> io::Result<Vec<u8>> {
+    let mut payload = Vec::new();
+    input.take(len).read_to_end(&mut payload)?;
+    if payload.len() as u64 != len {
+        return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "payload cut short"));
+    }
+    Ok(payload)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_frame_round_trips_with_its_payload() {
+        let request = Request::Write {
+            name: "main.c".into(),
+            len: 3,
+            executable: false,
+        };
+        let mut wire = Vec::new();
+        write_frame(&mut wire, &request, &[b"abc"]).expect("write");
+        let mut input = wire.as_slice();
+        let header: Request = read_header(&mut input).expect("read").expect("a frame");
+        assert_eq!(header, request);
+        assert_eq!(read_payload(&mut input, 3).expect("payload"), b"abc");
+        assert!(read_header::<_, Request>(&mut input)
+            .expect("clean end")
+            .is_none());
+    }
+
+    #[test]
+    fn an_absurd_header_length_is_refused() {
+        let mut wire = (MAX_HEADER_BYTES + 1).to_le_bytes().to_vec();
+        wire.extend_from_slice(b"{}");
+        assert!(read_header::<_, Request>(&mut wire.as_slice()).is_err());
+    }
+}

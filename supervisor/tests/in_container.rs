@@ -1,0 +1,377 @@
+//! The supervisor inside a real judge container, started with the flags the engine uses, and
+//! driven over stdin and stdout exactly as the worker drives it. Needs the Docker engine and the
+//! `coderank-judge-c-cpp:1` image (`scripts/bootstrap` builds both).
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::{
+    io::Write,
+    process::{Child, ChildStdin, ChildStdout, Command, Stdio},
+};
+
+use coderank_supervisor::{
+    protocol::{Limits, RunRequest, Termination, Workdir},
+    session::{RunOutput, Session},
+};
+
+const IMAGE: &str = "coderank-judge-c-cpp:1";
+
+struct Sandbox {
+    child: Child,
+    session: Session<ChildStdout, ChildStdin>,
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts a container the way the engine does and hands the supervisor over on stdin.
+fn sandbox(memory_mb: u64) -> Sandbox {
+    let binary = std::fs::read(env!("CARGO_BIN_EXE_coderank-supervisor")).expect("supervisor binary");
+    let block = 64 * 1024;
+    let blocks = binary.len().div_ceil(block);
+    let memory = format!("{memory_mb}m");
+    let loader = format!(
+        "dd of=/tmp/.coderank-supervisor bs={block} count={blocks} iflag=fullblock 2>/dev/null \
+         && chmod 700 /tmp/.coderank-supervisor && exec /tmp/.coderank-supervisor"
+    );
+    let mut child = Command::new("docker")
+        .args([
+            "run",
+            "--rm",
+            "-i",
+            "--network",
+            "none",
+            "--read-only",
+            "--user",
+            "0:0",
+        ])
+        .args([
+            "--tmpfs",
+            "/tmp:rw,exec,size=64m,mode=1777",
+            "--tmpfs",
+            "/work:rw,exec,size=64m,uid=10001,gid=10001,mode=755",
+        ])
+        .args([
+            "--cap-drop",
+            "ALL",
+            "--cap-add",
+            "SETUID",
+            "--cap-add",
+            "SETGID",
+            "--cap-add",
+            "KILL",
+        ])
+        .args([
+            "--cap-add",
+            "CHOWN",
+            "--cap-add",
+            "FOWNER",
+            "--cap-add",
+            "DAC_OVERRIDE",
+        ])
+        .args([
+            "--security-opt",
+            "no-new-privileges",
+            "--pids-limit",
+            "64",
+            "--cpus",
+            "1",
+        ])
+        .args([
+            "--memory",
+            &memory,
+            "--memory-swap",
+            &memory,
+            "--label",
+            "coderank=supervisor-test",
+        ])
+        .args([IMAGE, "sh", "-c", &loader])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("docker run");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut padded = binary;
+    padded.resize(blocks * block, 0);
+    stdin.write_all(&padded).expect("send the supervisor");
+    let stdout = child.stdout.take().expect("stdout");
+    let session = Session::start(stdout, stdin).expect("hello");
+    Sandbox { child, session }
+}
+
+fn limits() -> Limits {
+    Limits {
+        cpu_ms: 1000,
+        wall_ms: 3000,
+        memory_kb: 256 * 1024,
+        output_bytes: 1 << 20,
+        stderr_bytes: 4096,
+    }
+}
+
+fn run(sandbox: &mut Sandbox, argv: &[&str], workdir: Workdir, limits: Limits, stdin: &str) -> RunOutput {
+    let request = RunRequest {
+        argv: argv.iter().map(|s| s.to_string()).collect(),
+        workdir,
+        env: Vec::new(),
+        stdin_len: 0,
+        limits,
+    };
+    sandbox.session.run(request, stdin.as_bytes()).expect("run")
+}
+
+/// A sandbox with the toolbox compiled and `/work` sealed, as after a submission's compile step.
+fn compiled(memory_mb: u64) -> Sandbox {
+    let mut sandbox = sandbox(memory_mb);
+    sandbox
+        .session
+        .write_file("main.c", include_bytes!("toolbox.c"), false)
+        .expect("write");
+    let compile = Limits {
+        cpu_ms: 20_000,
+        wall_ms: 60_000,
+        ..limits()
+    };
+    let output = run(
+        &mut sandbox,
+        &["gcc", "-O2", "-o", "main", "main.c"],
+        Workdir::Work,
+        compile,
+        "",
+    );
+    assert_eq!(
+        output.result.termination,
+        Termination::Exited,
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        output.result.exit_code,
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    sandbox.session.seal().expect("seal");
+    sandbox
+}
+
+fn test(sandbox: &mut Sandbox, input: &str) -> RunOutput {
+    run(sandbox, &["/work/main"], Workdir::Scratch, limits(), input)
+}
+
+fn stdout(output: &RunOutput) -> String {
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+#[test]
+fn a_program_compiles_once_and_answers_every_test_with_measurements() {
+    let mut sandbox = compiled(512);
+    for (a, b) in [(1, 2), (-5, 5), (1_000_000_000, 1_000_000_000)] {
+        let output = test(&mut sandbox, &format!("sum {a} {b}\n"));
+        assert_eq!(output.result.termination, Termination::Exited);
+        assert_eq!(output.result.exit_code, Some(0));
+        assert_eq!(stdout(&output), (a + b).to_string());
+        assert!(
+            output.result.peak_kb > 0 && output.result.peak_kb < 64 * 1024,
+            "{:?}",
+            output.result
+        );
+    }
+}
+
+#[test]
+fn an_infinite_loop_ends_at_the_cpu_limit() {
+    let mut sandbox = compiled(512);
+    let generous_wall = Limits {
+        wall_ms: 20_000,
+        ..limits()
+    };
+    let output = run(
+        &mut sandbox,
+        &["/work/main"],
+        Workdir::Scratch,
+        generous_wall,
+        "spin",
+    );
+    assert_eq!(
+        output.result.termination,
+        Termination::CpuLimit,
+        "{:?}",
+        output.result
+    );
+    // Stopped at the limit (SIGXCPU, which the kernel may send a little early by the rusage
+    // clock), not at some multiple of it.
+    assert!((900..1500).contains(&output.result.cpu_ms), "{:?}", output.result);
+}
+
+#[test]
+fn sleeping_forever_ends_at_the_wall_limit() {
+    let mut sandbox = compiled(512);
+    let output = test(&mut sandbox, "sleep");
+    assert_eq!(
+        output.result.termination,
+        Termination::WallLimit,
+        "{:?}",
+        output.result
+    );
+    assert!(
+        output.result.wall_ms >= 3000 && output.result.cpu_ms < 100,
+        "{:?}",
+        output.result
+    );
+}
+
+#[test]
+fn a_memory_bomb_ends_at_the_memory_limit() {
+    let mut sandbox = compiled(320);
+    let output = test(&mut sandbox, "alloc 1024");
+    assert_eq!(
+        output.result.termination,
+        Termination::MemoryLimit,
+        "{:?}",
+        output.result
+    );
+    let within = test(&mut sandbox, "alloc 64");
+    assert_eq!(stdout(&within), "allocated", "{:?}", within.result);
+    assert_eq!(within.result.termination, Termination::Exited);
+}
+
+#[test]
+fn an_output_flood_ends_at_the_output_limit() {
+    let mut sandbox = compiled(512);
+    let output = test(&mut sandbox, "flood");
+    assert_eq!(
+        output.result.termination,
+        Termination::OutputLimit,
+        "{:?}",
+        output.result
+    );
+    assert_eq!(output.stdout.len(), 1 << 20);
+}
+
+#[test]
+fn a_fork_bomb_is_contained_and_the_next_test_still_runs() {
+    let mut sandbox = compiled(512);
+    let output = test(&mut sandbox, "forkbomb");
+    assert!(
+        matches!(
+            output.result.termination,
+            Termination::CpuLimit | Termination::WallLimit
+        ),
+        "{:?}",
+        output.result
+    );
+    let next = test(&mut sandbox, "sum 2 3");
+    assert_eq!(stdout(&next), "5", "{:?}", next.result);
+    assert_eq!(
+        stdout(&test(&mut sandbox, "count")),
+        "0",
+        "processes survived the fork bomb"
+    );
+}
+
+#[test]
+fn an_orphan_daemon_is_killed_when_the_main_process_ends() {
+    let mut sandbox = compiled(512);
+    let output = test(&mut sandbox, "daemon");
+    assert_eq!(stdout(&output), "ok");
+    assert_eq!(output.result.termination, Termination::Exited);
+    // The daemon, and its parent too when that had not yet exited.
+    assert!(
+        (1..=3).contains(&output.result.leftover_processes),
+        "{:?}",
+        output.result
+    );
+    assert_eq!(stdout(&test(&mut sandbox, "count")), "0", "the daemon survived");
+}
+
+#[test]
+fn the_program_is_not_root_cannot_signal_the_supervisor_or_write_system_dirs() {
+    let mut sandbox = compiled(512);
+    let output = stdout(&test(&mut sandbox, "escape"));
+    assert!(output.contains("uid=10001 euid=10001"), "{output}");
+    assert!(output.contains("kill1=EPERM"), "{output}");
+    assert!(output.contains("usr=EROFS etc=EROFS root=EROFS"), "{output}");
+    assert!(output.contains("environ_secret=no"), "{output}");
+}
+
+#[test]
+fn nothing_carries_over_from_one_test_to_the_next() {
+    let mut sandbox = compiled(512);
+    for _ in 0..3 {
+        assert_eq!(stdout(&test(&mut sandbox, "marker")), "fresh");
+    }
+}
+
+#[test]
+fn the_compiled_program_cannot_be_changed_after_sealing() {
+    let mut sandbox = compiled(512);
+    assert_eq!(stdout(&test(&mut sandbox, "modify")), "main=EACCES new=EACCES");
+}
+
+#[test]
+fn deep_recursion_is_allowed_because_the_stack_is_the_memory_limit() {
+    let mut sandbox = compiled(512);
+    let output = test(&mut sandbox, "recurse 1000000");
+    assert_eq!(
+        output.result.termination,
+        Termination::Exited,
+        "{:?}",
+        output.result
+    );
+    assert_eq!(stdout(&output), "1000000");
+}
+
+#[test]
+fn the_scratch_disk_is_capped() {
+    let mut sandbox = compiled(512);
+    let output = stdout(&test(&mut sandbox, "fill"));
+    assert!(output.starts_with("ENOSPC after "), "{output}");
+    assert_eq!(
+        stdout(&test(&mut sandbox, "marker")),
+        "fresh",
+        "the full disk was not emptied"
+    );
+}
+
+#[test]
+fn exit_codes_and_signals_are_reported() {
+    let mut sandbox = compiled(512);
+    let exited = test(&mut sandbox, "exit 3");
+    assert_eq!(
+        (exited.result.termination, exited.result.exit_code),
+        (Termination::Exited, Some(3))
+    );
+    let crashed = test(&mut sandbox, "segv");
+    assert_eq!(crashed.result.termination, Termination::Signaled);
+    assert_eq!(crashed.result.signal, Some(libc::SIGSEGV));
+}
+
+#[test]
+fn standard_error_is_capped_but_the_program_is_not_blocked() {
+    let mut sandbox = compiled(512);
+    let output = test(&mut sandbox, "stderr 100000");
+    assert_eq!(stdout(&output), "done");
+    assert_eq!(output.stderr.len(), 4096);
+    assert!(output.result.stderr_truncated);
+}
+
+#[test]
+fn a_missing_program_is_a_spawn_failure_not_a_crash() {
+    let mut sandbox = sandbox(256);
+    let output = run(
+        &mut sandbox,
+        &["/work/nothing-here"],
+        Workdir::Scratch,
+        limits(),
+        "",
+    );
+    assert_eq!(output.result.termination, Termination::SpawnFailed);
+    assert!(output.result.message.is_some());
+    let again = run(&mut sandbox, &["true"], Workdir::Scratch, limits(), "");
+    assert_eq!(again.result.termination, Termination::Exited);
+}
