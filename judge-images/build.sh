@@ -60,12 +60,12 @@ build() {
   start=$(date +%s)
   if [ "$verbose" = 1 ]; then
     # shellcheck disable=SC2086
-    docker build ${BUILD_OPTS:-} -t "$1" "$2" >&2 || {
+    docker build --force-rm ${BUILD_OPTS:-} -t "$1" "$2" >&2 || {
       echo "build.sh: FAILED to build $1 (from judge-images/$2)" >&2; exit 1; }
   else
     log=$(mktemp "${TMPDIR:-/tmp}/coderank-build.XXXXXX")
     # shellcheck disable=SC2086
-    if ! docker build ${BUILD_OPTS:-} -t "$1" "$2" >"$log" 2>&1; then
+    if ! docker build --force-rm ${BUILD_OPTS:-} -t "$1" "$2" >"$log" 2>&1; then
       tail -n 30 "$log" >&2
       echo "build.sh: FAILED to build $1 (from judge-images/$2); full log: $log" >&2
       exit 1

@@ -36,13 +36,26 @@ pub enum Command {
     Serve(Box<ServeConfig>),
     /// Apply pending database migrations and exit.
     Migrate(MigrateArgs),
+    /// Judge one source file against a problem folder, with Docker alone.
+    Judge(Box<crate::judge::commands::JudgeArgs>),
     /// List the languages CodeRank judges, with the versions their images really hold.
     Languages(crate::judge::commands::LanguagesArgs),
+    /// Check problem packages.
+    Problem {
+        #[command(subcommand)]
+        command: ProblemCommand,
+    },
     /// Manage the judge images.
     Images {
         #[command(subcommand)]
         command: ImagesCommand,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProblemCommand {
+    /// Judge every submission under submissions/ and check it gets the verdict its folder says.
+    Verify(crate::judge::commands::VerifyArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -107,7 +120,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("database is up to date ({applied} migration(s) applied now)");
             Ok(())
         }
+        Command::Judge(args) => crate::judge::commands::judge(*args).await,
         Command::Languages(args) => crate::judge::commands::languages(args).await,
+        Command::Problem {
+            command: ProblemCommand::Verify(args),
+        } => crate::judge::commands::verify(args).await,
         Command::Images {
             command: ImagesCommand::Build(args),
         } => crate::judge::commands::build_images(args).await,

@@ -178,3 +178,212 @@ pub async fn build_images(args: ImagesBuildArgs) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[derive(Debug, Args)]
+pub struct JudgeArgs {
+    /// The problem package folder (ICPC / Kattis format).
+    pub problem_dir: PathBuf,
+    /// The source file to judge.
+    pub source: PathBuf,
+    /// Print one JSON object on stdout instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Language id (see `coderank languages`); default: from the file extension.
+    #[arg(long = "lang")]
+    pub language: Option<String>,
+    /// Run every test even after one fails.
+    #[arg(long)]
+    pub all_tests: bool,
+    /// The supervisor binary; default: coderank-supervisor beside this executable.
+    #[arg(long, env = "CODERANK_SUPERVISOR")]
+    pub supervisor: Option<PathBuf>,
+    #[command(flatten)]
+    pub docker: DockerConfig,
+}
+
+/// `coderank judge`: judges one source file against a problem folder with Docker alone.
+pub async fn judge(args: JudgeArgs) -> anyhow::Result<()> {
+    use super::engine::{self, JudgeOptions, Progress};
+
+    let package = crate::problems::package::ProblemPackage::load(&args.problem_dir)
+        .with_context(|| format!("cannot read the problem {}", args.problem_dir.display()))?;
+    let table = Languages::builtin()?;
+    let language = match &args.language {
+        Some(id) => table.get(id)?,
+        None => {
+            let extension = args
+                .source
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or_default();
+            table.by_extension(extension)?
+        }
+    };
+    let source =
+        std::fs::read(&args.source).with_context(|| format!("cannot read {}", args.source.display()))?;
+    let supervisor_path = super::sandbox::supervisor_path(args.supervisor.clone())?;
+    let supervisor = std::fs::read(&supervisor_path)
+        .with_context(|| format!("cannot read the supervisor {}", supervisor_path.display()))?;
+    let mut options = JudgeOptions::new(supervisor);
+    options.all_tests = args.all_tests;
+    let docker = DockerEngine::new(&args.docker)?.client().await?;
+
+    let live = !args.json && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let report = engine::judge(&docker, &package, language, &source, &options, |event| {
+        if !live {
+            return;
+        }
+        let line = match event {
+            Progress::Compiling => "compiling…".to_owned(),
+            Progress::Running { index, total, name } => format!("test {}/{total} {name}…", index + 1),
+            Progress::Finished(_) => return,
+        };
+        eprint!("\r\x1b[2K{line}");
+    })
+    .await?;
+    if live {
+        eprint!("\r\x1b[2K");
+    }
+
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer(&mut out, &report)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{}  {} on {}: {} ms, {:.1} MiB (limits {} ms, {} MiB)",
+        report.verdict,
+        report.language,
+        package.name.preferred(),
+        report.time_ms,
+        report.memory_kb as f64 / 1024.0,
+        report.time_limit_ms,
+        report.memory_limit_kb / 1024
+    )?;
+    if let Some(compile) = &report.compile {
+        writeln!(
+            out,
+            "compile: {} in {} ms",
+            if compile.ok { "ok" } else { "failed" },
+            compile.wall_ms
+        )?;
+        if !compile.ok {
+            writeln!(out, "{}", compile.output.trim_end())?;
+        }
+    }
+    writeln!(
+        out,
+        "{:<4} {:<28} {:<7} {:>8} {:>8} {:>10}",
+        "#", "test", "verdict", "cpu ms", "wall ms", "memory"
+    )?;
+    for (index, test) in report.tests.iter().enumerate() {
+        writeln!(
+            out,
+            "{:<4} {:<28} {:<7} {:>8} {:>8} {:>8.1} MiB",
+            index + 1,
+            test.name,
+            test.verdict,
+            test.time_ms,
+            test.wall_ms,
+            test.memory_kb as f64 / 1024.0
+        )?;
+        if let Some(message) = &test.checker_message {
+            writeln!(out, "     {message}")?;
+        }
+        if let Some(diff) = &test.diff {
+            for line in diff.lines() {
+                writeln!(out, "     {line}")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Problem package folders.
+    #[arg(required = true)]
+    pub problem_dirs: Vec<PathBuf>,
+    /// How many submissions to judge at once.
+    #[arg(long, default_value_t = 2)]
+    pub parallel: usize,
+    /// The supervisor binary; default: coderank-supervisor beside this executable.
+    #[arg(long, env = "CODERANK_SUPERVISOR")]
+    pub supervisor: Option<PathBuf>,
+    #[command(flatten)]
+    pub docker: DockerConfig,
+}
+
+/// `coderank problem verify`: judges every submission under each package's `submissions/`
+/// and reports whether its verdict matches its folder; fails if any does not.
+pub async fn verify(args: VerifyArgs) -> anyhow::Result<()> {
+    use super::engine::{self, JudgeOptions};
+
+    let table = Languages::builtin()?;
+    let supervisor_path = super::sandbox::supervisor_path(args.supervisor.clone())?;
+    let supervisor = std::fs::read(&supervisor_path)
+        .with_context(|| format!("cannot read the supervisor {}", supervisor_path.display()))?;
+    let options = JudgeOptions::new(supervisor);
+    let docker = DockerEngine::new(&args.docker)?.client().await?;
+    let mut mismatches = 0usize;
+    let mut judged = 0usize;
+    for dir in &args.problem_dirs {
+        let package = crate::problems::package::ProblemPackage::load(dir)
+            .with_context(|| format!("cannot read the problem {}", dir.display()))?;
+        println!(
+            "{} ({} tests, {} submissions)",
+            dir.display(),
+            package.test_cases.len(),
+            package.submissions.len()
+        );
+        for warning in &package.warnings {
+            println!("  warning: {warning}");
+        }
+        let outcomes: Vec<(String, Result<String, String>)> = stream::iter(&package.submissions)
+            .map(|submission| {
+                let (docker, options, table, package) = (&docker, &options, &table, &package);
+                async move {
+                    let label = format!("{}/{}", submission.folder, submission.name);
+                    let judged = async {
+                        let [file] = submission.files.as_slice() else {
+                            anyhow::bail!("multi-file submissions are not supported yet");
+                        };
+                        let extension = file.extension().and_then(|e| e.to_str()).unwrap_or_default();
+                        let language = table.by_extension(extension)?;
+                        let source = tokio::fs::read(file).await?;
+                        let report =
+                            engine::judge(docker, package, language, &source, options, |_| {}).await?;
+                        let expected: Vec<String> =
+                            submission.expected.iter().map(ToString::to_string).collect();
+                        let line = format!("{:<4} {:>6} ms  {}", report.verdict, report.time_ms, language.id);
+                        if submission.expected.contains(&report.verdict) {
+                            Ok(line)
+                        } else {
+                            Err(anyhow::anyhow!("{line}  (expected {})", expected.join(" or ")))
+                        }
+                    };
+                    (label, judged.await.map_err(|err| format!("{err:#}")))
+                }
+            })
+            .buffered(args.parallel.max(1))
+            .collect()
+            .await;
+        for (label, outcome) in outcomes {
+            judged += 1;
+            match outcome {
+                Ok(line) => println!("  ok   {label:<48} {line}"),
+                Err(line) => {
+                    mismatches += 1;
+                    println!("  FAIL {label:<48} {line}");
+                }
+            }
+        }
+    }
+    println!("{} passed, {mismatches} failed", judged - mismatches);
+    if mismatches > 0 {
+        anyhow::bail!("{mismatches} submission(s) did not get the verdict their folder says");
+    }
+    Ok(())
+}

@@ -6,6 +6,8 @@
 
 pub mod checker;
 pub mod commands;
+pub mod engine;
 pub mod images;
 pub mod languages;
+pub mod sandbox;
 pub mod verdict;

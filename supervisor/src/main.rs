@@ -167,12 +167,31 @@ fn seal(dir: &Path) -> io::Result<()> {
     fs::set_permissions(dir, fs::Permissions::from_mode(0o555))
 }
 
-/// Empties `/tmp` (but for the supervisor's own files, which start with `.coderank`) and makes
-/// a fresh scratch directory for the judge user.
+/// Other places every process in the container may write to, which would otherwise carry state
+/// from one test to the next: Docker's shared-memory tmpfs and the POSIX message queues.
+const SHARED_DIRS: [&str; 2] = ["/dev/shm", "/dev/mqueue"];
+
+/// Empties `/tmp` (but for the supervisor's own files, which start with `.coderank`) and the
+/// shared directories, and makes a fresh scratch directory for the judge user.
 fn fresh_scratch() -> io::Result<PathBuf> {
-    for entry in fs::read_dir(TMP_DIR)? {
+    empty_dir(Path::new(TMP_DIR), |name| name.starts_with(".coderank"))?;
+    for dir in SHARED_DIRS {
+        match empty_dir(Path::new(dir), |_| false) {
+            Err(err) if err.kind() == io::ErrorKind::NotFound => {}
+            other => other?,
+        }
+    }
+    fs::create_dir(SCRATCH_DIR)?;
+    fs::set_permissions(SCRATCH_DIR, fs::Permissions::from_mode(0o700))?;
+    std::os::unix::fs::lchown(SCRATCH_DIR, Some(JUDGE_UID), Some(JUDGE_GID))?;
+    Ok(PathBuf::from(SCRATCH_DIR))
+}
+
+/// Removes everything in `dir` except the entries `keep` names.
+fn empty_dir(dir: &Path, keep: impl Fn(&str) -> bool) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
         let entry = entry?;
-        if entry.file_name().to_string_lossy().starts_with(".coderank") {
+        if keep(&entry.file_name().to_string_lossy()) {
             continue;
         }
         let path = entry.path();
@@ -183,10 +202,7 @@ fn fresh_scratch() -> io::Result<PathBuf> {
             fs::remove_file(&path)?;
         }
     }
-    fs::create_dir(SCRATCH_DIR)?;
-    fs::set_permissions(SCRATCH_DIR, fs::Permissions::from_mode(0o700))?;
-    std::os::unix::fs::lchown(SCRATCH_DIR, Some(JUDGE_UID), Some(JUDGE_GID))?;
-    Ok(PathBuf::from(SCRATCH_DIR))
+    Ok(())
 }
 
 /// A program may leave directories without write or search permission; root without

@@ -69,10 +69,11 @@ int main(void) {
         printf("environ_secret=%s\n", getenv("DATABASE_URL") ? "yes" : "no");
     }
     else if (!strcmp(word, "marker")) {
-        int stale = access("marker", F_OK) == 0 || access("/tmp/marker", F_OK) == 0;
+        const char *places[] = {"marker", "/tmp/marker", "/dev/shm/marker"};
+        int stale = 0;
+        for (int i = 0; i < 3; i++) stale |= access(places[i], F_OK) == 0;
         puts(stale ? "stale" : "fresh");
-        close(open("marker", O_WRONLY | O_CREAT, 0644));
-        close(open("/tmp/marker", O_WRONLY | O_CREAT, 0644));
+        for (int i = 0; i < 3; i++) close(open(places[i], O_WRONLY | O_CREAT, 0644));
     }
     else if (!strcmp(word, "recurse")) { printf("%ld\n", recurse(n)); }
     else if (!strcmp(word, "fill")) {
