@@ -13,7 +13,7 @@ use super::{
     sandbox::{RunOutput, Sandbox, SandboxSpec},
     verdict::Verdict,
 };
-use crate::problems::package::{ProblemPackage, TestCase, Validation};
+use crate::problems::package::{ProblemPackage, TestCase, Validation, ValidatorKind, TESTLIB_MARKER};
 
 /// Standard error kept per test and compiler output kept per compile.
 const STDERR_BYTES: u64 = 16 * 1024;
@@ -145,11 +145,7 @@ pub async fn judge(
     mut progress: impl FnMut(Progress<'_>),
 ) -> anyhow::Result<Report> {
     let limits = TestLimits::of(package)?;
-    let flags = match &package.validation {
-        Validation::Default => ValidatorFlags::parse(&package.validator_flags)
-            .with_context(|| format!("{}: validator_flags", package.root.display()))?,
-        Validation::Custom(_) => bail!("custom output validators are not supported by this judge yet"),
-    };
+    let mut checker = Checker::prepare(docker, package, options).await?;
     let compile_memory_mb = package.limits.compilation_memory_mib;
     let spec = SandboxSpec {
         image: language.image.clone(),
@@ -167,12 +163,13 @@ pub async fn judge(
         language,
         source,
         limits,
-        &flags,
+        &mut checker,
         options,
         &mut progress,
     )
     .await;
     sandbox.remove().await;
+    checker.remove().await;
     outcome
 }
 
@@ -183,7 +180,7 @@ async fn judge_in(
     language: &Language,
     source: &[u8],
     limits: TestLimits,
-    flags: &ValidatorFlags,
+    checker: &mut Checker,
     options: &JudgeOptions,
     progress: &mut impl FnMut(Progress<'_>),
 ) -> anyhow::Result<Report> {
@@ -208,7 +205,7 @@ async fn judge_in(
             stderr_bytes: COMPILER_OUTPUT_BYTES,
         };
         let run = request(compile, Workdir::Work, compile_limits, limits.memory_mb);
-        let output = sandbox.run(run, b"").await?;
+        let output = sandbox.run(run, b"", &[]).await?;
         let result = &output.result;
         let ok = result.termination == Termination::Exited && result.exit_code == Some(0);
         let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
@@ -250,8 +247,8 @@ async fn judge_in(
         });
         let (input, answer) = read_test(test).await?;
         let run = request(&language.run, Workdir::Scratch, run_limits, limits.memory_mb);
-        let output = sandbox.run(run, &input).await?;
-        let test_report = check(test, &output, &answer, flags);
+        let output = sandbox.run(run, &input, &[]).await?;
+        let test_report = check(test, &output, &input, &answer, checker).await?;
         progress(Progress::Finished(&test_report));
         report.time_ms = report.time_ms.max(test_report.time_ms);
         report.memory_kb = report.memory_kb.max(test_report.memory_kb);
@@ -275,6 +272,8 @@ fn request(argv: &[String], workdir: Workdir, limits: Limits, memory_mb: u64) ->
         env: vec![("CODERANK_MEMORY_MB".to_owned(), memory_mb.to_string())],
         stdin_len: 0,
         limits,
+        files: Vec::new(),
+        collect: Vec::new(),
     }
 }
 
@@ -300,7 +299,13 @@ pub fn test_verdict(termination: Termination, exit_code: Option<i32>) -> Option<
     }
 }
 
-fn check(test: &TestCase, output: &RunOutput, answer: &[u8], flags: &ValidatorFlags) -> TestReport {
+async fn check(
+    test: &TestCase,
+    output: &RunOutput,
+    input: &[u8],
+    answer: &[u8],
+    checker: &mut Checker,
+) -> anyhow::Result<TestReport> {
     let result = &output.result;
     let mut report = TestReport {
         name: test.name.clone(),
@@ -317,16 +322,207 @@ fn check(test: &TestCase, output: &RunOutput, answer: &[u8], flags: &ValidatorFl
     };
     if let Some(verdict) = test_verdict(result.termination, result.exit_code) {
         report.verdict = verdict;
-        return report;
+        return Ok(report);
     }
-    if let Outcome::WrongAnswer { message } = validate(answer, &output.stdout, flags) {
-        report.verdict = Verdict::Wa;
-        report.checker_message = Some(message);
-        if test.is_sample {
-            report.diff = Some(line_diff(answer, &output.stdout));
+    let (verdict, message) = checker.check(input, answer, &output.stdout).await?;
+    report.verdict = verdict;
+    report.checker_message = message;
+    if verdict == Verdict::Wa && test.is_sample {
+        report.diff = Some(line_diff(answer, &output.stdout));
+    }
+    Ok(report)
+}
+
+/// Decides whether an output answers a test. Custom checkers run in a sandbox of their own,
+/// compiled once per judging; the expected answer enters only that sandbox, never the
+/// submission's.
+pub enum Checker {
+    Default(ValidatorFlags),
+    Custom {
+        sandbox: Box<Sandbox>,
+        run: Vec<String>,
+        kind: ValidatorKind,
+    },
+}
+
+/// Limits of one custom checker run: checkers are the problem setter's code, given room.
+const CHECKER_LIMITS: Limits = Limits {
+    cpu_ms: 30_000,
+    wall_ms: 60_000,
+    memory_kb: 1024 * 1024,
+    output_bytes: 64 * 1024,
+    stderr_bytes: 64 * 1024,
+};
+
+impl Checker {
+    pub async fn prepare(
+        docker: &Docker,
+        package: &ProblemPackage,
+        options: &JudgeOptions,
+    ) -> anyhow::Result<Self> {
+        let validator = match &package.validation {
+            Validation::Default => {
+                let flags = ValidatorFlags::parse(&package.validator_flags)
+                    .with_context(|| format!("{}: validator_flags", package.root.display()))?;
+                return Ok(Self::Default(flags));
+            }
+            Validation::Custom(validator) => validator,
+        };
+        let table = super::languages::Languages::builtin()?;
+        let sources: Vec<&std::path::PathBuf> = validator
+            .sources
+            .iter()
+            .filter(|path| path.file_name().is_none_or(|name| name != TESTLIB_MARKER))
+            .collect();
+        let (main, language) = sources
+            .iter()
+            .find_map(|path| {
+                let extension = path.extension()?.to_str()?;
+                table
+                    .by_extension(extension)
+                    .ok()
+                    .map(|language| (*path, language))
+            })
+            .with_context(|| {
+                format!(
+                    "{}: no checker source in a known language",
+                    validator.path.display()
+                )
+            })?;
+        let spec = SandboxSpec {
+            image: language.image.clone(),
+            memory_mb: package.limits.compilation_memory_mib.max(1024) + options.scratch_mb + SUPERVISOR_MB,
+            scratch_mb: options.scratch_mb.max(256),
+            work_mb: 256,
+            pids_limit: options.pids_limit,
+            cpuset: None,
+            purpose: "checker",
+        };
+        let mut sandbox = Box::new(Sandbox::start(docker, &spec, &options.supervisor).await?);
+        let compiled = compile_checker(&mut sandbox, package, language, main, &sources).await;
+        if let Err(err) = compiled {
+            sandbox.remove().await;
+            return Err(err.context(format!(
+                "the output validator {} cannot be used",
+                validator.path.display()
+            )));
+        }
+        Ok(Self::Custom {
+            sandbox,
+            run: language.run.clone(),
+            kind: validator.kind,
+        })
+    }
+
+    /// The verdict (AC, WA, or IE when the checker itself failed) and the checker's message.
+    pub async fn check(
+        &mut self,
+        input: &[u8],
+        answer: &[u8],
+        output: &[u8],
+    ) -> anyhow::Result<(Verdict, Option<String>)> {
+        let (sandbox, run, kind) = match self {
+            Self::Default(flags) => {
+                return Ok(match validate(answer, output, flags) {
+                    Outcome::Accepted => (Verdict::Ac, None),
+                    Outcome::WrongAnswer { message } => (Verdict::Wa, Some(message)),
+                });
+            }
+            Self::Custom { sandbox, run, kind } => (sandbox, run, *kind),
+        };
+        let mut argv = run.clone();
+        let (stdin, files): (&[u8], Vec<(&str, &[u8])>) = match kind {
+            // validator input judge_answer feedback_dir < team_output
+            ValidatorKind::Kattis => {
+                argv.extend(["input", "answer", "."].map(String::from));
+                (output, vec![("input", input), ("answer", answer)])
+            }
+            // checker input output answer
+            ValidatorKind::Testlib => {
+                argv.extend(["input", "output", "answer"].map(String::from));
+                (
+                    b"",
+                    vec![("input", input), ("output", output), ("answer", answer)],
+                )
+            }
+        };
+        let mut request = request(&argv, Workdir::Scratch, CHECKER_LIMITS, 1024);
+        request.collect = vec!["judgemessage.txt".to_owned()];
+        let ran = sandbox.run(request, stdin, &files).await?;
+        let mut message = ran
+            .collected
+            .iter()
+            .map(|(_, body)| String::from_utf8_lossy(body).trim().to_owned())
+            .find(|text| !text.is_empty())
+            .unwrap_or_else(|| String::from_utf8_lossy(&ran.stderr).trim().to_owned());
+        let code = (ran.result.termination == Termination::Exited)
+            .then_some(ran.result.exit_code)
+            .flatten();
+        let verdict = match (kind, code) {
+            (ValidatorKind::Kattis, Some(42)) | (ValidatorKind::Testlib, Some(0)) => Verdict::Ac,
+            (ValidatorKind::Kattis, Some(43)) | (ValidatorKind::Testlib, Some(1)) => Verdict::Wa,
+            (ValidatorKind::Testlib, Some(2)) => {
+                message = format!("presentation error: {message}");
+                Verdict::Wa
+            }
+            _ => {
+                message = format!(
+                    "the checker failed ({:?}, exit code {:?}): {message}",
+                    ran.result.termination, ran.result.exit_code
+                );
+                Verdict::Ie
+            }
+        };
+        Ok((verdict, (!message.is_empty()).then_some(message)))
+    }
+
+    pub async fn remove(&mut self) {
+        if let Self::Custom { sandbox, .. } = self {
+            sandbox.remove().await;
         }
     }
-    report
+}
+
+async fn compile_checker(
+    sandbox: &mut Sandbox,
+    package: &ProblemPackage,
+    language: &Language,
+    main: &std::path::Path,
+    sources: &[&std::path::PathBuf],
+) -> anyhow::Result<()> {
+    for source in sources {
+        let body = tokio::fs::read(source)
+            .await
+            .with_context(|| format!("cannot read {}", source.display()))?;
+        let name = if source.as_path() == main {
+            language.source_file.clone()
+        } else {
+            source
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .context("a source without a name")?
+        };
+        sandbox.write_file(&name, &body, false).await?;
+    }
+    if let Some(compile) = &language.compile {
+        let limits = Limits {
+            cpu_ms: (package.limits.compilation_time_secs * 1000.0) as u64,
+            wall_ms: (package.limits.compilation_time_secs * 2000.0) as u64 + 1000,
+            memory_kb: package.limits.compilation_memory_mib * 1024,
+            output_bytes: COMPILER_OUTPUT_BYTES,
+            stderr_bytes: COMPILER_OUTPUT_BYTES,
+        };
+        let ran = sandbox
+            .run(request(compile, Workdir::Work, limits, 1024), b"", &[])
+            .await?;
+        if ran.result.termination != Termination::Exited || ran.result.exit_code != Some(0) {
+            bail!(
+                "it does not compile: {}",
+                String::from_utf8_lossy(&ran.stderr).trim()
+            );
+        }
+    }
+    sandbox.seal().await
 }
 
 /// A unified line diff of the expected and the actual output, cut to [`DIFF_LINES`] lines.

@@ -20,7 +20,8 @@ use bollard::{
     Docker,
 };
 use coderank_supervisor::protocol::{
-    ErrorReply, Hello, Request, RunRequest, RunResult, Sealed, Written, MAX_HEADER_BYTES, PROTOCOL_VERSION,
+    ErrorReply, FileSpec, Hello, Request, RunRequest, RunResult, Sealed, Written, MAX_HEADER_BYTES,
+    PROTOCOL_VERSION,
 };
 use futures::{Stream, StreamExt, TryStreamExt};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
@@ -86,6 +87,8 @@ pub struct RunOutput {
     pub result: RunResult,
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
+    /// Files the request asked back, by name.
+    pub collected: Vec<(String, Vec<u8>)>,
 }
 
 #[derive(Deserialize)]
@@ -261,16 +264,36 @@ impl Sandbox {
         Ok(())
     }
 
-    pub async fn run(&mut self, mut request: RunRequest, stdin: &[u8]) -> anyhow::Result<RunOutput> {
+    /// Runs a program; `files` are (name, content) put beside it in the scratch directory.
+    pub async fn run(
+        &mut self,
+        mut request: RunRequest,
+        stdin: &[u8],
+        files: &[(&str, &[u8])],
+    ) -> anyhow::Result<RunOutput> {
         request.stdin_len = stdin.len() as u64;
-        self.send(&Request::Run(request), &[stdin]).await?;
+        request.files = files
+            .iter()
+            .map(|(name, body)| FileSpec {
+                name: (*name).to_owned(),
+                len: body.len() as u64,
+            })
+            .collect();
+        let mut payloads = vec![stdin];
+        payloads.extend(files.iter().map(|(_, body)| *body));
+        self.send(&Request::Run(request), &payloads).await?;
         let result: RunResult = self.reply().await?;
         let stdout = read_exact(&mut self.from, result.stdout_len).await?;
         let stderr = read_exact(&mut self.from, result.stderr_len).await?;
+        let mut collected = Vec::new();
+        for file in &result.collected {
+            collected.push((file.name.clone(), read_exact(&mut self.from, file.len).await?));
+        }
         Ok(RunOutput {
             result,
             stdout,
             stderr,
+            collected,
         })
     }
 

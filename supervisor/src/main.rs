@@ -30,8 +30,8 @@ use std::{
 };
 
 use coderank_supervisor::protocol::{
-    read_header, read_payload, write_frame, ErrorReply, Hello, Request, RunRequest, RunResult, Sealed,
-    Termination, Workdir, Written, PROTOCOL_VERSION,
+    read_header, read_payload, write_frame, ErrorReply, FileSpec, Hello, Request, RunRequest, RunResult,
+    Sealed, Termination, Workdir, Written, COLLECT_BYTES, PROTOCOL_VERSION,
 };
 
 /// The unprivileged user every judge image has (see judge-images/base).
@@ -87,9 +87,13 @@ fn main() {
                 Ok(()) => write_frame(&mut output, &Sealed { sealed: true }, &[]),
                 Err(err) => reply_error(&mut output, format!("cannot seal {WORK_DIR}: {err}")),
             },
-            Request::Run(run) => match read_payload(&mut input, run.stdin_len) {
-                Ok(stdin) => match execute(&run, &stdin) {
-                    Ok((result, out, err)) => write_frame(&mut output, &result, &[&out, &err]),
+            Request::Run(run) => match read_run_payloads(&mut input, &run) {
+                Ok((stdin, files)) => match execute(&run, &stdin, &files) {
+                    Ok(ran) => {
+                        let mut payloads: Vec<&[u8]> = vec![&ran.stdout, &ran.stderr];
+                        payloads.extend(ran.collected.iter().map(Vec::as_slice));
+                        write_frame(&mut output, &ran.result, &payloads)
+                    }
                     Err(err) => reply_error(&mut output, format!("cannot run {:?}: {err}", run.argv)),
                 },
                 Err(err) => Err(err),
@@ -102,15 +106,28 @@ fn main() {
     }
 }
 
+/// The standard input, then each file's content, as the request announces them.
+fn read_run_payloads(input: &mut impl Read, run: &RunRequest) -> io::Result<(Vec<u8>, Vec<Vec<u8>>)> {
+    let stdin = read_payload(input, run.stdin_len)?;
+    let files = run
+        .files
+        .iter()
+        .map(|file| read_payload(input, file.len))
+        .collect::<io::Result<_>>()?;
+    Ok((stdin, files))
+}
+
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty() && name != "." && name != ".." && !name.contains('/') && !name.contains('\0')
+}
+
 fn reply_error(output: &mut impl Write, error: String) -> io::Result<()> {
     write_frame(output, &ErrorReply { error }, &[])
 }
 
 /// Writes a source file into `/work`, owned by the judge user who compiles it.
 fn write_work_file(name: &str, body: &[u8], executable: bool) -> io::Result<()> {
-    let plain =
-        !name.is_empty() && name != "." && name != ".." && !name.contains('/') && !name.contains('\0');
-    if !plain {
+    if !is_plain_name(name) {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             "not a plain file name",
@@ -328,12 +345,75 @@ struct Watchdog {
     wake: Condvar,
 }
 
-fn execute(run: &RunRequest, stdin: &[u8]) -> io::Result<(RunResult, Vec<u8>, Vec<u8>)> {
+/// What one run produced, ready to send back.
+struct Ran {
+    result: RunResult,
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+    collected: Vec<Vec<u8>>,
+}
+
+/// Puts the request's files into the scratch directory: owned by root and read-only, so the
+/// program can read them but not change them.
+fn place_files(dir: &Path, specs: &[FileSpec], contents: &[Vec<u8>]) -> io::Result<()> {
+    for (spec, body) in specs.iter().zip(contents) {
+        if !is_plain_name(&spec.name) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("bad file name {:?}", spec.name),
+            ));
+        }
+        let path = dir.join(&spec.name);
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .custom_flags_nofollow()
+            .open(&path)?;
+        file.write_all(body)?;
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o444))?;
+    }
+    Ok(())
+}
+
+/// Reads back the requested files of `dir`: regular files only (never through a symlink the
+/// program planted), each capped.
+fn collect_files(dir: &Path, names: &[String]) -> (Vec<FileSpec>, Vec<Vec<u8>>) {
+    let mut specs = Vec::new();
+    let mut contents = Vec::new();
+    for name in names.iter().filter(|name| is_plain_name(name)) {
+        let opened = fs::OpenOptions::new()
+            .read(true)
+            .custom_flags_nofollow()
+            .open(dir.join(name));
+        let Ok(file) = opened else { continue };
+        if !file.metadata().is_ok_and(|m| m.is_file()) {
+            continue;
+        }
+        let mut body = Vec::new();
+        if file.take(COLLECT_BYTES).read_to_end(&mut body).is_ok() {
+            specs.push(FileSpec {
+                name: name.clone(),
+                len: body.len() as u64,
+            });
+            contents.push(body);
+        }
+    }
+    (specs, contents)
+}
+
+fn execute(run: &RunRequest, stdin: &[u8], files: &[Vec<u8>]) -> io::Result<Ran> {
+    if run.workdir == Workdir::Work && !run.files.is_empty() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "files go with scratch runs only",
+        ));
+    }
     let limits = run.limits;
     let (cwd, home) = match run.workdir {
         Workdir::Work => (PathBuf::from(WORK_DIR), PathBuf::from(TMP_DIR)),
         Workdir::Scratch => {
             let scratch = fresh_scratch()?;
+            place_files(&scratch, &run.files, files)?;
             (scratch.clone(), scratch)
         }
     };
@@ -383,9 +463,15 @@ fn execute(run: &RunRequest, stdin: &[u8]) -> io::Result<(RunResult, Vec<u8>, Ve
                 stdout_len: 0,
                 stderr_len: 0,
                 stderr_truncated: false,
+                collected: Vec::new(),
                 message: Some(err.to_string()),
             };
-            return Ok((result, Vec::new(), Vec::new()));
+            return Ok(Ran {
+                result,
+                stdout: Vec::new(),
+                stderr: Vec::new(),
+                collected: Vec::new(),
+            });
         }
     };
     let main_pid = child.id() as i32;
@@ -474,6 +560,7 @@ fn execute(run: &RunRequest, stdin: &[u8]) -> io::Result<(RunResult, Vec<u8>, Ve
         .join()
         .map_err(|_| io::Error::other("stderr reader panicked"))?;
 
+    let (collected_specs, collected) = collect_files(&cwd, &run.collect);
     let status = main_status.unwrap_or(0);
     let exited = libc::WIFEXITED(status);
     let signal = libc::WIFSIGNALED(status).then(|| libc::WTERMSIG(status));
@@ -503,9 +590,15 @@ fn execute(run: &RunRequest, stdin: &[u8]) -> io::Result<(RunResult, Vec<u8>, Ve
         stdout_len: stdout.len() as u64,
         stderr_len: stderr.len() as u64,
         stderr_truncated,
+        collected: collected_specs,
         message: None,
     };
-    Ok((result, stdout, stderr))
+    Ok(Ran {
+        result,
+        stdout,
+        stderr,
+        collected,
+    })
 }
 
 fn set_limit(resource: libc::__rlimit_resource_t, soft: u64, hard: u64) -> io::Result<()> {

@@ -62,7 +62,26 @@ pub struct RunRequest {
     pub env: Vec<(String, String)>,
     pub stdin_len: u64,
     pub limits: Limits,
+    /// Files put into the scratch directory before the run, read-only to the program; their
+    /// payloads follow the standard input, in this order. Scratch runs only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileSpec>,
+    /// Files of the working directory to send back after the run (e.g. a validator's
+    /// `judgemessage.txt`), each capped at [`COLLECT_BYTES`]; missing ones are left out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub collect: Vec<String>,
 }
+
+/// A file carried in a frame's payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileSpec {
+    /// A plain file name, no directories.
+    pub name: String,
+    pub len: u64,
+}
+
+/// Largest collected file sent back, per file.
+pub const COLLECT_BYTES: u64 = 64 * 1024;
 
 /// Limits of one run. See README "Verdicts" for how each maps to a verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,6 +132,9 @@ pub struct RunResult {
     pub stderr_len: u64,
     /// Standard error was longer than `stderr_bytes` and was cut.
     pub stderr_truncated: bool,
+    /// The requested files that existed, whose payloads follow stdout and stderr in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub collected: Vec<FileSpec>,
     /// Why the program could not start, for `SpawnFailed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,

@@ -4,8 +4,8 @@
 use std::io::{self, Read, Write};
 
 use crate::protocol::{
-    read_header, read_payload, write_frame, ErrorReply, Hello, Request, RunRequest, RunResult, Sealed,
-    Written, PROTOCOL_VERSION,
+    read_header, read_payload, write_frame, ErrorReply, FileSpec, Hello, Request, RunRequest, RunResult,
+    Sealed, Written, PROTOCOL_VERSION,
 };
 
 /// The bytes a run printed, with its result.
@@ -14,6 +14,8 @@ pub struct RunOutput {
     pub result: RunResult,
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
+    /// Collected files, by name.
+    pub collected: Vec<(String, Vec<u8>)>,
 }
 
 #[derive(Debug)]
@@ -95,16 +97,36 @@ impl<R: Read, W: Write> Session<R, W> {
         Ok(())
     }
 
-    pub fn run(&mut self, mut request: RunRequest, stdin: &[u8]) -> Result<RunOutput, SessionError> {
+    /// Runs a program; `files` are (name, content) put beside it in the scratch directory.
+    pub fn run(
+        &mut self,
+        mut request: RunRequest,
+        stdin: &[u8],
+        files: &[(&str, &[u8])],
+    ) -> Result<RunOutput, SessionError> {
         request.stdin_len = stdin.len() as u64;
-        write_frame(&mut self.to, &Request::Run(request), &[stdin])?;
+        request.files = files
+            .iter()
+            .map(|(name, body)| FileSpec {
+                name: (*name).to_owned(),
+                len: body.len() as u64,
+            })
+            .collect();
+        let mut payloads = vec![stdin];
+        payloads.extend(files.iter().map(|(_, body)| *body));
+        write_frame(&mut self.to, &Request::Run(request), &payloads)?;
         let result: RunResult = self.reply()?;
         let stdout = read_payload(&mut self.from, result.stdout_len)?;
         let stderr = read_payload(&mut self.from, result.stderr_len)?;
+        let mut collected = Vec::new();
+        for file in &result.collected {
+            collected.push((file.name.clone(), read_payload(&mut self.from, file.len)?));
+        }
         Ok(RunOutput {
             result,
             stdout,
             stderr,
+            collected,
         })
     }
 

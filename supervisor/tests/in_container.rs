@@ -120,8 +120,10 @@ fn run(sandbox: &mut Sandbox, argv: &[&str], workdir: Workdir, limits: Limits, s
         env: Vec::new(),
         stdin_len: 0,
         limits,
+        files: Vec::new(),
+        collect: Vec::new(),
     };
-    sandbox.session.run(request, stdin.as_bytes()).expect("run")
+    sandbox.session.run(request, stdin.as_bytes(), &[]).expect("run")
 }
 
 /// A sandbox with the toolbox compiled and `/work` sealed, as after a submission's compile step.
@@ -374,4 +376,27 @@ fn a_missing_program_is_a_spawn_failure_not_a_crash() {
     assert!(output.result.message.is_some());
     let again = run(&mut sandbox, &["true"], Workdir::Scratch, limits(), "");
     assert_eq!(again.result.termination, Termination::Exited);
+}
+
+#[test]
+fn given_files_are_read_only_and_collected_files_come_back_but_never_through_a_symlink() {
+    let mut sandbox = compiled(512);
+    let request = RunRequest {
+        argv: vec!["/work/main".into()],
+        workdir: Workdir::Scratch,
+        env: Vec::new(),
+        stdin_len: 0,
+        limits: limits(),
+        files: Vec::new(),
+        collect: vec!["note.txt".into(), "link.txt".into(), "missing.txt".into()],
+    };
+    let output = sandbox
+        .session
+        .run(request, b"files", &[("given.txt", b"judge data\n")])
+        .expect("run");
+    assert_eq!(stdout(&output), "given=judge data\nchange=EACCES");
+    assert_eq!(
+        output.collected,
+        vec![("note.txt".to_owned(), b"hello from the program\n".to_vec())]
+    );
 }

@@ -87,6 +87,16 @@ int main(void) {
         int fd = open("/work/main", O_WRONLY);
         printf("main=%s new=%s\n", fd >= 0 ? "opened" : strerrorname_np(errno), try_create("/work/new"));
     }
+    else if (!strcmp(word, "files")) {
+        char given[64] = {0};
+        FILE *in = fopen("given.txt", "r");
+        if (in && fgets(given, sizeof given, in)) printf("given=%s", given);
+        printf("change=%s\n", try_create("given.txt"));
+        FILE *note = fopen("note.txt", "w");
+        fputs("hello from the program\n", note);
+        fclose(note);
+        symlink("/tmp/.coderank-supervisor", "link.txt");
+    }
     else if (!strcmp(word, "exit")) { return (int)n; }
     else if (!strcmp(word, "segv")) { *(volatile int *)0 = 1; }
     else if (!strcmp(word, "stderr")) { for (long i = 0; i < n; i++) fputs("e", stderr); puts("done"); }

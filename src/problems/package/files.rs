@@ -78,6 +78,9 @@ fn find_output_validator(root: &Path) -> Result<Option<OutputValidator>, Package
     }
 }
 
+/// An empty file of this name beside a checker declares testlib's calling convention.
+pub const TESTLIB_MARKER: &str = "testlib-protocol";
+
 fn describe_validator(path: PathBuf) -> Result<OutputValidator, PackageError> {
     let sources = if path.is_dir() {
         files_below(&path)?
@@ -86,7 +89,10 @@ fn describe_validator(path: PathBuf) -> Result<OutputValidator, PackageError> {
     };
     let mut kind = ValidatorKind::Kattis;
     for source in &sources {
-        if includes_testlib(source)? {
+        // A checker written to testlib's calling convention without testlib.h itself says so
+        // with an empty marker file (testlib.h is not always at hand).
+        let marker = source.file_name().is_some_and(|name| name == TESTLIB_MARKER);
+        if marker || includes_testlib(source)? {
             kind = ValidatorKind::Testlib;
             break;
         }

@@ -553,5 +553,6 @@ mod limits;
 #[cfg(test)]
 mod tests;
 
+pub use files::TESTLIB_MARKER;
 use files::{read_statement, read_submissions, read_test_cases, read_validation};
 use limits::{read_limits, read_time_limit};
