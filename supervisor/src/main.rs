@@ -340,9 +340,70 @@ fn drain(mut pipe: impl Read, cap: u64, over: Option<(&AtomicBool, &dyn Fn())>) 
     (kept, truncated)
 }
 
+/// Kills the run's processes at its wall-time deadline unless the run finishes first.
 struct Watchdog {
-    done: Mutex<bool>,
+    state: Mutex<WatchState>,
     wake: Condvar,
+}
+
+#[derive(Default)]
+struct WatchState {
+    deadline: Option<Instant>,
+    done: bool,
+}
+
+impl Watchdog {
+    fn start(&self, deadline: Instant) {
+        if let Ok(mut state) = self.state.lock() {
+            state.deadline = Some(deadline);
+            self.wake.notify_all();
+        }
+    }
+
+    fn finish(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            state.done = true;
+            self.wake.notify_all();
+        }
+    }
+
+    fn watch(&self, wall_over: &AtomicBool) {
+        let Ok(mut state) = self.state.lock() else { return };
+        loop {
+            if state.done {
+                return;
+            }
+            let wait = match state.deadline {
+                None => None,
+                Some(deadline) => match deadline.checked_duration_since(Instant::now()) {
+                    Some(left) if !left.is_zero() => Some(left),
+                    _ => {
+                        wall_over.store(true, Ordering::SeqCst);
+                        drop(state);
+                        kill_judge_processes();
+                        return;
+                    }
+                },
+            };
+            state = match wait {
+                None => match self.wake.wait(state) {
+                    Ok(guard) => guard,
+                    Err(_) => return,
+                },
+                Some(left) => match self.wake.wait_timeout(state, left) {
+                    Ok((guard, _)) => guard,
+                    Err(_) => return,
+                },
+            };
+        }
+    }
+}
+
+/// A thread, or an error instead of a panic when none can be made.
+fn spawn_thread<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> io::Result<thread::JoinHandle<T>> {
+    thread::Builder::new().stack_size(256 * 1024).spawn(work)
 }
 
 /// What one run produced, ready to send back.
@@ -428,8 +489,6 @@ fn execute(run: &RunRequest, stdin: &[u8], files: &[Vec<u8>]) -> io::Result<Ran>
         .env("TMPDIR", &home)
         .envs(run.env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::from(input_file(stdin)?))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         .uid(JUDGE_UID)
         .gid(JUDGE_GID);
     let memory_bytes = limits.memory_kb.saturating_mul(1024);
@@ -447,11 +506,54 @@ fn execute(run: &RunRequest, stdin: &[u8], files: &[Vec<u8>]) -> io::Result<Ran>
         });
     }
 
+    // Everything the supervisor needs while the program runs (pipes, reader threads, the
+    // watchdog) exists before the program starts: a fork bomb may take every free pid of the
+    // container at once, and the supervisor must not need one after that.
+    let (out_read, out_write) = io::pipe()?;
+    let (err_read, err_write) = io::pipe()?;
+    command
+        .stdout(Stdio::from(out_write))
+        .stderr(Stdio::from(err_write));
+    let output_over = Arc::new(AtomicBool::new(false));
+    let wall_over = Arc::new(AtomicBool::new(false));
+    let watchdog = Arc::new(Watchdog {
+        state: Mutex::new(WatchState::default()),
+        wake: Condvar::new(),
+    });
+    let stdout_reader = {
+        let over = Arc::clone(&output_over);
+        let cap = limits.output_bytes;
+        spawn_thread(move || {
+            drain(
+                out_read,
+                cap,
+                Some((&over, &|| {
+                    kill_judge_processes();
+                })),
+            )
+        })?
+    };
+    let stderr_reader = {
+        let cap = limits.stderr_bytes;
+        spawn_thread(move || drain(err_read, cap, None))?
+    };
+    let timer = {
+        let watchdog = Arc::clone(&watchdog);
+        let wall_over = Arc::clone(&wall_over);
+        spawn_thread(move || watchdog.watch(&wall_over))?
+    };
+
     let oom_before = oom_kills();
     let started = Instant::now();
-    let mut child = match command.spawn() {
+    let spawned = command.spawn();
+    // Our copies of the pipes' write ends must close, or the readers never see the end.
+    drop(command);
+    watchdog.start(started + Duration::from_millis(limits.wall_ms));
+    let child = match spawned {
         Ok(child) => child,
         Err(err) => {
+            watchdog.finish();
+            let _ = (timer.join(), stdout_reader.join(), stderr_reader.join());
             let result = RunResult {
                 termination: Termination::SpawnFailed,
                 exit_code: None,
@@ -475,57 +577,6 @@ fn execute(run: &RunRequest, stdin: &[u8], files: &[Vec<u8>]) -> io::Result<Ran>
         }
     };
     let main_pid = child.id() as i32;
-    let (Some(out_pipe), Some(err_pipe)) = (child.stdout.take(), child.stderr.take()) else {
-        return Err(io::Error::other("pipes missing"));
-    };
-
-    let output_over = Arc::new(AtomicBool::new(false));
-    let wall_over = Arc::new(AtomicBool::new(false));
-    let watchdog = Arc::new(Watchdog {
-        done: Mutex::new(false),
-        wake: Condvar::new(),
-    });
-
-    let stdout_reader = {
-        let over = Arc::clone(&output_over);
-        let cap = limits.output_bytes;
-        thread::spawn(move || {
-            drain(
-                out_pipe,
-                cap,
-                Some((&over, &|| {
-                    kill_judge_processes();
-                })),
-            )
-        })
-    };
-    let stderr_reader = {
-        let cap = limits.stderr_bytes;
-        thread::spawn(move || drain(err_pipe, cap, None))
-    };
-    let timer = {
-        let watchdog = Arc::clone(&watchdog);
-        let wall_over = Arc::clone(&wall_over);
-        let deadline = started + Duration::from_millis(limits.wall_ms);
-        thread::spawn(move || {
-            let Ok(mut done) = watchdog.done.lock() else {
-                return;
-            };
-            while !*done {
-                let now = Instant::now();
-                if now >= deadline {
-                    wall_over.store(true, Ordering::SeqCst);
-                    drop(done);
-                    kill_judge_processes();
-                    return;
-                }
-                match watchdog.wake.wait_timeout(done, deadline - now) {
-                    Ok((guard, _)) => done = guard,
-                    Err(_) => return,
-                }
-            }
-        })
-    };
 
     // Reap until the main process has ended; orphans that end first are reaped on the way.
     let mut usage = Usage::default();
@@ -542,10 +593,7 @@ fn execute(run: &RunRequest, stdin: &[u8], files: &[Vec<u8>]) -> io::Result<Ran>
         }
     }
     let wall = started.elapsed();
-    if let Ok(mut done) = watchdog.done.lock() {
-        *done = true;
-        watchdog.wake.notify_all();
-    }
+    watchdog.finish();
     let leftover_processes = kill_judge_processes();
     while let Some((_, _, rusage)) = reap(0) {
         usage.add(&rusage);
