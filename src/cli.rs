@@ -36,6 +36,8 @@ pub enum Command {
     Serve(Box<ServeConfig>),
     /// Apply pending database migrations and exit.
     Migrate(MigrateArgs),
+    /// Measure the judge on this machine (per-test overhead, end-to-end judging, a baseline).
+    Bench(crate::judge::bench::BenchArgs),
     /// Judge one source file against a problem folder, with Docker alone.
     Judge(Box<crate::judge::commands::JudgeArgs>),
     /// List the languages CodeRank judges, with the versions their images really hold.
@@ -121,6 +123,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Judge(args) => crate::judge::commands::judge(*args).await,
+        Command::Bench(args) => crate::judge::bench::bench(args).await,
         Command::Languages(args) => crate::judge::commands::languages(args).await,
         Command::Problem {
             command: ProblemCommand::Verify(args),

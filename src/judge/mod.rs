@@ -4,6 +4,7 @@
 //! [`checker`] decides whether an output is right; [`languages`] is the language table and
 //! [`images`] builds and runs the judge images it names; [`commands`] holds the subcommands.
 
+pub mod bench;
 pub mod checker;
 pub mod commands;
 pub mod engine;

@@ -8,6 +8,7 @@ mod cli;
 mod errors;
 mod health;
 mod helpers;
+mod judge;
 mod judge_images;
 mod migrations;
 mod openapi;

@@ -1,0 +1,7 @@
+// Compile error: missing semicolon and closing brace.
+#include <iostream>
+
+int main() {
+    long long a, b
+    std::cin >> a >> b;
+    std::cout << a + b << '\n';

@@ -1,0 +1,198 @@
+//! `coderank bench`: how fast the judge is, measured on this machine.
+//!
+//! Rows: the per-test overhead (a trivial C program run N times in one sandbox: one protocol
+//! round trip and a fork/exec each), end-to-end `judge` time of A+B with 10 and 100 tests in
+//! C++ and Python (container start and compile included), and a naive baseline that starts one
+//! container per test, as a judge without a supervisor would. Figures go in README.
+
+use std::{path::Path, time::Instant};
+
+use anyhow::Context;
+use bollard::Docker;
+use clap::Args;
+use coderank_supervisor::protocol::{Limits, RunRequest, Workdir};
+
+use super::{
+    engine::{self, JudgeOptions},
+    images,
+    languages::Languages,
+    sandbox::{Sandbox, SandboxSpec},
+};
+use crate::{config::DockerConfig, docker::DockerEngine};
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Runs of the trivial program for the per-test overhead.
+    #[arg(long, default_value_t = 1000)]
+    pub runs: usize,
+    /// The supervisor binary; default: coderank-supervisor beside this executable.
+    #[arg(long, env = "CODERANK_SUPERVISOR")]
+    pub supervisor: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub docker: DockerConfig,
+}
+
+const TRIVIAL_C: &str = "#include <stdio.h>\nint main(void) { puts(\"ok\"); return 0; }\n";
+const APLUSB_CPP: &str =
+    "#include <bits/stdc++.h>\nint main() { long long a, b; std::cin >> a >> b; std::cout << a + b << '\\n'; }\n";
+const APLUSB_PY: &str = "a, b = map(int, input().split())\nprint(a + b)\n";
+
+pub async fn bench(args: BenchArgs) -> anyhow::Result<()> {
+    let supervisor_path = super::sandbox::supervisor_path(args.supervisor.clone())?;
+    let supervisor = std::fs::read(&supervisor_path)?;
+    let docker = DockerEngine::new(&args.docker)?.client().await?;
+    let table = Languages::builtin()?;
+    println!("machine: {} CPUs, {}", num_cpus(), kernel());
+    println!("{:<52} {:>12}", "measurement", "result");
+
+    let (median, p90) = per_test_overhead(&docker, &supervisor, args.runs).await?;
+    println!(
+        "{:<52} {:>9.3} ms  (p90 {p90:.3} ms)",
+        format!("per-test overhead, trivial C, {} runs, median", args.runs),
+        median
+    );
+
+    let options = JudgeOptions::new(supervisor);
+    for (language, source) in [("cpp", APLUSB_CPP), ("python3", APLUSB_PY)] {
+        for tests in [10, 100] {
+            let dir = aplusb_package(tests)?;
+            let package = crate::problems::package::ProblemPackage::load(dir.path())?;
+            let started = Instant::now();
+            let report = engine::judge(
+                &docker,
+                &package,
+                table.get(language)?,
+                source.as_bytes(),
+                &options,
+                |_| {},
+            )
+            .await?;
+            anyhow::ensure!(
+                report.verdict == super::verdict::Verdict::Ac,
+                "A+B in {language} got {}",
+                report.verdict
+            );
+            println!(
+                "{:<52} {:>9.3} s",
+                format!("judge A+B, {language}, {tests} tests, end to end"),
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+
+    let naive = naive_container_per_test(&docker, table.get("python3")?.image.as_str(), 10).await?;
+    println!(
+        "{:<52} {:>9.3} s",
+        "baseline: one container per test, python3, 10 tests", naive
+    );
+    Ok(())
+}
+
+async fn per_test_overhead(docker: &Docker, supervisor: &[u8], runs: usize) -> anyhow::Result<(f64, f64)> {
+    let table = Languages::builtin()?;
+    let c = table.get("c")?;
+    let spec = SandboxSpec {
+        image: c.image.clone(),
+        memory_mb: 512,
+        scratch_mb: 64,
+        work_mb: 64,
+        pids_limit: 128,
+        cpuset: None,
+        purpose: "bench",
+    };
+    let mut sandbox = Sandbox::start(docker, &spec, supervisor).await?;
+    let measured = async {
+        sandbox
+            .write_file(&c.source_file, TRIVIAL_C.as_bytes(), false)
+            .await?;
+        let compile = c.compile.clone().context("C compiles")?;
+        let limits = Limits {
+            cpu_ms: 10_000,
+            wall_ms: 20_000,
+            memory_kb: 256 * 1024,
+            output_bytes: 1 << 20,
+            stderr_bytes: 4096,
+        };
+        let request = |argv: Vec<String>, workdir| RunRequest {
+            argv,
+            workdir,
+            env: Vec::new(),
+            stdin_len: 0,
+            limits,
+            files: Vec::new(),
+            collect: Vec::new(),
+        };
+        sandbox.run(request(compile, Workdir::Work), b"", &[]).await?;
+        sandbox.seal().await?;
+        let mut times = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let started = Instant::now();
+            let output = sandbox
+                .run(request(c.run.clone(), Workdir::Scratch), b"", &[])
+                .await?;
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+            anyhow::ensure!(
+                output.stdout == b"ok\n",
+                "the trivial program printed {:?}",
+                output.stdout
+            );
+        }
+        times.sort_by(f64::total_cmp);
+        let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
+        Ok((at(0.5), at(0.9)))
+    }
+    .await;
+    sandbox.remove().await;
+    measured
+}
+
+/// Seconds to run A+B in Python on `tests` inputs, one fresh container per test.
+async fn naive_container_per_test(docker: &Docker, image: &str, tests: usize) -> anyhow::Result<f64> {
+    let started = Instant::now();
+    let argv: Vec<String> = ["python3", "-c", "print(1 + 2)"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    for _ in 0..tests {
+        let output = images::run_once(docker, image, &argv, std::time::Duration::from_secs(60)).await?;
+        anyhow::ensure!(
+            output.text.trim() == "3",
+            "the baseline printed {:?}",
+            output.text
+        );
+    }
+    Ok(started.elapsed().as_secs_f64())
+}
+
+/// A temporary A+B package with `tests` secret tests.
+fn aplusb_package(tests: usize) -> anyhow::Result<tempfile::TempDir> {
+    let dir = tempfile::tempdir()?;
+    let root = dir.path();
+    std::fs::write(
+        root.join("problem.yaml"),
+        "name: A plus B (bench)\nlimits:\n  time_limit: 2\n  memory: 256\n",
+    )?;
+    write_case(root, "sample", 1, 1, 2)?;
+    for i in 0..tests.saturating_sub(1) {
+        write_case(root, "secret", i, i as i64 * 7 - 50, 1000 - i as i64)?;
+    }
+    Ok(dir)
+}
+
+fn write_case(root: &Path, group: &str, index: usize, a: i64, b: i64) -> anyhow::Result<()> {
+    let dir = root.join("data").join(group);
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join(format!("{index:04}.in")), format!("{a} {b}\n"))?;
+    std::fs::write(dir.join(format!("{index:04}.ans")), format!("{}\n", a + b))?;
+    Ok(())
+}
+
+fn num_cpus() -> usize {
+    std::thread::available_parallelism().map(usize::from).unwrap_or(1)
+}
+
+fn kernel() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/osrelease")
+        .map(|s| format!("Linux {}", s.trim()))
+        .unwrap_or_default()
+}
