@@ -41,6 +41,7 @@ pub async fn bench(args: BenchArgs) -> anyhow::Result<()> {
     let supervisor_path = super::sandbox::supervisor_path(args.supervisor.clone())?;
     let supervisor = std::fs::read(&supervisor_path)?;
     let docker = DockerEngine::new(&args.docker)?.client().await?;
+    images::reap_leftovers(&docker).await?;
     let table = Languages::builtin()?;
     println!("machine: {} CPUs, {}", num_cpus(), kernel());
     println!("{:<52} {:>12}", "measurement", "result");

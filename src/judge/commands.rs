@@ -227,6 +227,7 @@ pub async fn judge(args: JudgeArgs) -> anyhow::Result<()> {
     let mut options = JudgeOptions::new(supervisor);
     options.all_tests = args.all_tests;
     let docker = DockerEngine::new(&args.docker)?.client().await?;
+    reap_leftovers(&docker).await;
 
     let live = !args.json && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let report = engine::judge(&docker, &package, language, &source, &options, |event| {
@@ -327,6 +328,7 @@ pub async fn verify(args: VerifyArgs) -> anyhow::Result<()> {
         .with_context(|| format!("cannot read the supervisor {}", supervisor_path.display()))?;
     let options = JudgeOptions::new(supervisor);
     let docker = DockerEngine::new(&args.docker)?.client().await?;
+    reap_leftovers(&docker).await;
     let mut mismatches = 0usize;
     let mut judged = 0usize;
     for dir in &args.problem_dirs {
@@ -386,4 +388,12 @@ pub async fn verify(args: VerifyArgs) -> anyhow::Result<()> {
         anyhow::bail!("{mismatches} submission(s) did not get the verdict their folder says");
     }
     Ok(())
+}
+
+/// Removes containers that crashed CodeRank processes left behind; a failure to do so is logged,
+/// not fatal, since judging can go on beside them.
+async fn reap_leftovers(docker: &bollard::Docker) {
+    if let Err(err) = images::reap_leftovers(docker).await {
+        tracing::warn!(error = %format!("{err:#}"), "cannot look for leftover containers");
+    }
 }

@@ -11,7 +11,8 @@ use bollard::{
     body_full,
     models::{ContainerCreateBody, HostConfig},
     query_parameters::{
-        BuildImageOptionsBuilder, CreateContainerOptions, LogsOptionsBuilder, RemoveContainerOptionsBuilder,
+        BuildImageOptionsBuilder, CreateContainerOptions, ListContainersOptionsBuilder, LogsOptionsBuilder,
+        RemoveContainerOptionsBuilder,
     },
     Docker,
 };
@@ -21,6 +22,69 @@ use super::languages::image_family;
 
 /// The label on every container CodeRank creates; its value says what the container was for.
 pub const CONTAINER_LABEL: &str = "coderank";
+
+/// Labels naming the host and process that own a container, so that containers of a process
+/// that died (a crashed worker, a killed `coderank judge`) can be told from live ones.
+const OWNER_HOST_LABEL: &str = "coderank.owner-host";
+const OWNER_PID_LABEL: &str = "coderank.owner-pid";
+
+/// The labels of every container CodeRank creates.
+pub fn container_labels(purpose: &str) -> HashMap<String, String> {
+    HashMap::from([
+        (CONTAINER_LABEL.to_owned(), purpose.to_owned()),
+        (OWNER_HOST_LABEL.to_owned(), host_name()),
+        (OWNER_PID_LABEL.to_owned(), std::process::id().to_string()),
+    ])
+}
+
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|name| name.trim().to_owned())
+        .unwrap_or_default()
+}
+
+/// Removes the CodeRank containers that a process of this host left behind when it died, and
+/// answers how many. Containers of live processes, and of other hosts sharing the engine, stay.
+pub async fn reap_leftovers(docker: &Docker) -> anyhow::Result<usize> {
+    let options = ListContainersOptionsBuilder::new()
+        .all(true)
+        .filters(&HashMap::from([("label", vec![CONTAINER_LABEL])]))
+        .build();
+    let containers = docker
+        .list_containers(Some(options))
+        .await
+        .context("cannot list containers")?;
+    let host = host_name();
+    let mut reaped = 0;
+    for container in containers {
+        let labels = container.labels.unwrap_or_default();
+        let owner_here = labels.get(OWNER_HOST_LABEL).is_some_and(|owner| *owner == host);
+        let owner_pid = labels
+            .get(OWNER_PID_LABEL)
+            .and_then(|pid| pid.parse::<u32>().ok());
+        let orphaned = match owner_pid {
+            Some(pid) => owner_here && !Path::new(&format!("/proc/{pid}")).exists(),
+            None => false,
+        };
+        let Some(id) = container.id.filter(|_| orphaned) else {
+            continue;
+        };
+        let removed = docker
+            .remove_container(
+                &id,
+                Some(RemoveContainerOptionsBuilder::new().force(true).build()),
+            )
+            .await;
+        match removed {
+            Ok(()) => reaped += 1,
+            Err(err) => tracing::warn!(container = %id, error = %err, "cannot reap a leftover container"),
+        }
+    }
+    if reaped > 0 {
+        tracing::info!(reaped, "removed containers left by processes that died");
+    }
+    Ok(reaped)
+}
 
 /// Uid and gid of the unprivileged `judge` user that every judge image has.
 pub const JUDGE_USER: &str = "10001:10001";
@@ -125,10 +189,7 @@ pub async fn run_once(
         user: Some(JUDGE_USER.to_owned()),
         working_dir: Some("/work".to_owned()),
         network_disabled: Some(true),
-        labels: Some(HashMap::from([(
-            CONTAINER_LABEL.to_owned(),
-            "run-once".to_owned(),
-        )])),
+        labels: Some(container_labels("run-once")),
         host_config: Some(host_config),
         ..Default::default()
     };

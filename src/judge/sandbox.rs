@@ -28,7 +28,7 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio_util::io::StreamReader;
 
-use super::images::CONTAINER_LABEL;
+use super::images::container_labels;
 
 /// The supervisor is sent in blocks of this size (padded), which `dd iflag=fullblock` reads
 /// exactly, leaving the protocol bytes after it untouched on stdin.
@@ -147,10 +147,7 @@ impl Sandbox {
             open_stdin: Some(true),
             stdin_once: Some(true),
             tty: Some(false),
-            labels: Some(HashMap::from([(
-                CONTAINER_LABEL.to_owned(),
-                spec.purpose.to_owned(),
-            )])),
+            labels: Some(container_labels(spec.purpose)),
             host_config: Some(host_config),
             ..Default::default()
         };

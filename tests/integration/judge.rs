@@ -179,3 +179,50 @@ fn verify_passes_a_correct_package_and_fails_one_whose_folder_lies() {
     );
     std::fs::remove_dir_all(copy).expect("cleanup");
 }
+
+/// Creates a stopped container labelled as owned by `pid` on this host, and answers its id.
+fn labelled_container(pid: u32) -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").expect("hostname");
+    let output = Command::new("docker")
+        .args(["create", "--label", "coderank=leftover-test"])
+        .args(["--label", &format!("coderank.owner-host={}", host.trim())])
+        .args(["--label", &format!("coderank.owner-pid={pid}")])
+        .args(["coderank-judge-c-cpp:1", "true"])
+        .output()
+        .expect("docker create");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+fn container_exists(id: &str) -> bool {
+    Command::new("docker")
+        .args(["inspect", id])
+        .output()
+        .expect("docker inspect")
+        .status
+        .success()
+}
+
+#[test]
+fn containers_of_a_dead_process_are_reaped_and_those_of_a_live_one_stay() {
+    let mut finished = Command::new("true").spawn().expect("spawn");
+    let dead_pid = finished.id();
+    finished.wait().expect("wait");
+    let orphan = labelled_container(dead_pid);
+    let alive = labelled_container(std::process::id());
+
+    judge("aplusb", "accepted/aplusb.c", &[]);
+    assert!(
+        !container_exists(&orphan),
+        "the dead process's container was not reaped"
+    );
+    assert!(container_exists(&alive), "a live process's container was removed");
+    Command::new("docker")
+        .args(["rm", "-f", &alive])
+        .output()
+        .expect("docker rm");
+}
