@@ -10,8 +10,13 @@ use serde::Serialize;
 use super::{
     images,
     languages::{Language, Languages, BASE_IMAGE},
+    verdict::Verdict,
 };
-use crate::{config::DockerConfig, docker::DockerEngine};
+use crate::{
+    config::DockerConfig,
+    docker::DockerEngine,
+    problems::package::{TimeLimit, TimeLimitSource},
+};
 
 #[derive(Debug, Args)]
 pub struct LanguagesArgs {
@@ -332,8 +337,28 @@ pub async fn verify(args: VerifyArgs) -> anyhow::Result<()> {
     let mut mismatches = 0usize;
     let mut judged = 0usize;
     for dir in &args.problem_dirs {
-        let package = crate::problems::package::ProblemPackage::load(dir)
+        let mut package = crate::problems::package::ProblemPackage::load(dir)
             .with_context(|| format!("cannot read the problem {}", dir.display()))?;
+        if package.time_limit.is_none() {
+            let (limit, slowest_ms) = derive_time_limit(&docker, &package, &table, &options).await?;
+            std::fs::write(dir.join(".timelimit"), format!("{limit}\n"))
+                .with_context(|| format!("cannot write {}", dir.join(".timelimit").display()))?;
+            println!(
+                "{}: time limit derived: {limit} s = ceil({} x slowest accepted {slowest_ms} ms), written to .timelimit",
+                dir.display(),
+                package.limits.time_multiplier
+            );
+            package.time_limit = Some(TimeLimit {
+                seconds: limit,
+                source: TimeLimitSource::TimelimitFile,
+            });
+        }
+        // A submission expected to exceed the limit must still exceed it with the limit times
+        // the safety margin, so that a faster machine cannot make it pass (as problemtools).
+        let mut tle_package = package.clone();
+        if let Some(limit) = &mut tle_package.time_limit {
+            limit.seconds *= package.limits.time_safety_margin;
+        }
         println!(
             "{} ({} tests, {} submissions)",
             dir.display(),
@@ -345,7 +370,12 @@ pub async fn verify(args: VerifyArgs) -> anyhow::Result<()> {
         }
         let outcomes: Vec<(String, Result<String, String>)> = stream::iter(&package.submissions)
             .map(|submission| {
-                let (docker, options, table, package) = (&docker, &options, &table, &package);
+                let package = if submission.expected.contains(&Verdict::Tle) {
+                    &tle_package
+                } else {
+                    &package
+                };
+                let (docker, options, table) = (&docker, &options, &table);
                 async move {
                     let label = format!("{}/{}", submission.folder, submission.name);
                     let judged = async {
@@ -396,4 +426,59 @@ async fn reap_leftovers(docker: &bollard::Docker) {
     if let Err(err) = images::reap_leftovers(docker).await {
         tracing::warn!(error = %format!("{err:#}"), "cannot look for leftover containers");
     }
+}
+
+/// How long accepted submissions may take at most while the limit is being derived.
+const PROVISIONAL_TIME_LIMIT_SECS: f64 = 10.0;
+
+/// Judges every accepted submission with a generous limit and derives the time limit from the
+/// slowest test of the slowest one, as problemtools does; answers the limit and that time.
+async fn derive_time_limit(
+    docker: &bollard::Docker,
+    package: &crate::problems::package::ProblemPackage,
+    table: &Languages,
+    options: &super::engine::JudgeOptions,
+) -> anyhow::Result<(f64, u64)> {
+    let mut provisional = package.clone();
+    provisional.time_limit = Some(TimeLimit {
+        seconds: PROVISIONAL_TIME_LIMIT_SECS,
+        source: TimeLimitSource::ProblemYaml,
+    });
+    let mut options = options.clone();
+    options.all_tests = true;
+    let mut slowest_ms = None;
+    for submission in package
+        .submissions
+        .iter()
+        .filter(|s| s.expected.contains(&Verdict::Ac))
+    {
+        let [file] = submission.files.as_slice() else {
+            anyhow::bail!(
+                "accepted/{}: multi-file submissions are not supported yet",
+                submission.name
+            );
+        };
+        let extension = file.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        let language = table.by_extension(extension)?;
+        let source = tokio::fs::read(file).await?;
+        let report = super::engine::judge(docker, &provisional, language, &source, &options, |_| {}).await?;
+        anyhow::ensure!(
+            report.verdict == Verdict::Ac,
+            "accepted/{} got {} even with a {PROVISIONAL_TIME_LIMIT_SECS} s limit",
+            submission.name,
+            report.verdict
+        );
+        slowest_ms = slowest_ms.max(Some(report.time_ms));
+    }
+    let slowest_ms = slowest_ms.with_context(|| {
+        format!(
+            "{} gives no time limit and has no accepted submission to derive one from",
+            package.root.display()
+        )
+    })?;
+    let limit = crate::problems::package::derive_time_limit(
+        slowest_ms as f64 / 1000.0,
+        package.limits.time_multiplier,
+    );
+    Ok((limit, slowest_ms))
 }

@@ -156,7 +156,13 @@ pub async fn judge(
         cpuset: options.cpuset.clone(),
         purpose: "judge",
     };
-    let mut sandbox = Sandbox::start(docker, &spec, &options.supervisor).await?;
+    let mut sandbox = match Sandbox::start(docker, &spec, &options.supervisor).await {
+        Ok(sandbox) => sandbox,
+        Err(err) => {
+            checker.remove().await;
+            return Err(err);
+        }
+    };
     let outcome = judge_in(
         &mut sandbox,
         package,

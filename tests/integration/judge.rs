@@ -226,3 +226,45 @@ fn containers_of_a_dead_process_are_reaped_and_those_of_a_live_one_stay() {
         .output()
         .expect("docker rm");
 }
+
+#[test]
+fn a_package_without_a_time_limit_gets_one_derived_from_its_accepted_submissions() {
+    let copy = std::env::temp_dir().join(format!("coderank-derive-{}", uuid::Uuid::new_v4().simple()));
+    let status = Command::new("cp")
+        .args(["-r", &format!("{ROOT}/problems/aplusb")])
+        .arg(&copy)
+        .status()
+        .expect("cp");
+    assert!(status.success());
+    std::fs::write(
+        copy.join("problem.yaml"),
+        "name: A plus B without a limit\nlimits:\n  memory: 256\n",
+    )
+    .expect("problem.yaml");
+    std::fs::remove_dir_all(copy.join("submissions")).expect("clear submissions");
+    for (folder, file) in [("accepted", "aplusb.c"), ("time_limit_exceeded", "busy_loop.c")] {
+        std::fs::create_dir_all(copy.join("submissions").join(folder)).expect("mkdir");
+        std::fs::copy(
+            Path::new(ROOT)
+                .join("problems/aplusb/submissions")
+                .join(folder)
+                .join(file),
+            copy.join("submissions").join(folder).join(file),
+        )
+        .expect("copy");
+    }
+    let output = coderank(&["problem", "verify", copy.to_str().expect("utf-8")]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // 5 (the default multiplier) x about a millisecond, rounded up to whole seconds.
+    assert!(stdout.contains("time limit derived: 1 s"), "{stdout}");
+    assert_eq!(
+        std::fs::read_to_string(copy.join(".timelimit")).expect(".timelimit"),
+        "1\n"
+    );
+    std::fs::remove_dir_all(copy).expect("cleanup");
+}
