@@ -46,11 +46,26 @@ pub async fn bench(args: BenchArgs) -> anyhow::Result<()> {
     println!("machine: {} CPUs, {}", num_cpus(), kernel());
     println!("{:<52} {:>12}", "measurement", "result");
 
-    let (median, p90) = per_test_overhead(&docker, &supervisor, args.runs).await?;
+    let overhead = per_test_overhead(&docker, &supervisor, args.runs).await?;
+    let (median, p90) = (overhead.total_ms, overhead.total_p90_ms);
     println!(
         "{:<52} {:>9.3} ms  (p90 {p90:.3} ms)",
         format!("per-test overhead, trivial C, {} runs, median", args.runs),
         median
+    );
+
+    println!(
+        "{:<52} {:>9.3} ms",
+        "  of which: the program's own fork, exec and exit, median", overhead.program_ms
+    );
+    println!(
+        "{:<52} {:>9.3} ms",
+        "  of which: supervisor (scratch, spawn, kill, reap), median", overhead.supervisor_ms
+    );
+    println!(
+        "{:<52} {:>9.3} ms",
+        "  of which: the rest (Docker attach round trip, framing)",
+        (median - overhead.program_ms - overhead.supervisor_ms).max(0.0)
     );
 
     let options = JudgeOptions::new(supervisor);
@@ -89,7 +104,20 @@ pub async fn bench(args: BenchArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn per_test_overhead(docker: &Docker, supervisor: &[u8], runs: usize) -> anyhow::Result<(f64, f64)> {
+/// Medians of one trivial run, in milliseconds.
+struct Overhead {
+    total_ms: f64,
+    total_p90_ms: f64,
+    program_ms: f64,
+    supervisor_ms: f64,
+}
+
+fn quantile(values: &mut [f64], q: f64) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[((values.len() as f64 - 1.0) * q).round() as usize]
+}
+
+async fn per_test_overhead(docker: &Docker, supervisor: &[u8], runs: usize) -> anyhow::Result<Overhead> {
     let table = Languages::builtin()?;
     let c = table.get("c")?;
     let spec = SandboxSpec {
@@ -125,22 +153,30 @@ async fn per_test_overhead(docker: &Docker, supervisor: &[u8], runs: usize) -> a
         };
         sandbox.run(request(compile, Workdir::Work), b"", &[]).await?;
         sandbox.seal().await?;
+        anyhow::ensure!(runs > 0, "--runs must be at least 1");
         let mut times = Vec::with_capacity(runs);
+        let mut program = Vec::with_capacity(runs);
+        let mut supervising = Vec::with_capacity(runs);
         for _ in 0..runs {
             let started = Instant::now();
             let output = sandbox
                 .run(request(c.run.clone(), Workdir::Scratch), b"", &[])
                 .await?;
             times.push(started.elapsed().as_secs_f64() * 1000.0);
+            program.push(output.result.wall_us as f64 / 1000.0);
+            supervising.push(output.result.supervisor_us as f64 / 1000.0);
             anyhow::ensure!(
                 output.stdout == b"ok\n",
                 "the trivial program printed {:?}",
                 output.stdout
             );
         }
-        times.sort_by(f64::total_cmp);
-        let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
-        Ok((at(0.5), at(0.9)))
+        Ok(Overhead {
+            total_ms: quantile(&mut times, 0.5),
+            total_p90_ms: quantile(&mut times, 0.9),
+            program_ms: quantile(&mut program, 0.5),
+            supervisor_ms: quantile(&mut supervising, 0.5),
+        })
     }
     .await;
     sandbox.remove().await;

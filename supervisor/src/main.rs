@@ -463,6 +463,7 @@ fn collect_files(dir: &Path, names: &[String]) -> (Vec<FileSpec>, Vec<Vec<u8>>) 
 }
 
 fn execute(run: &RunRequest, stdin: &[u8], files: &[Vec<u8>]) -> io::Result<Ran> {
+    let handling = Instant::now();
     if run.workdir == Workdir::Work && !run.files.is_empty() {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -560,6 +561,8 @@ fn execute(run: &RunRequest, stdin: &[u8], files: &[Vec<u8>]) -> io::Result<Ran>
                 signal: None,
                 cpu_ms: 0,
                 wall_ms: 0,
+                wall_us: 0,
+                supervisor_us: handling.elapsed().as_micros() as u64,
                 peak_kb: 0,
                 leftover_processes: 0,
                 stdout_len: 0,
@@ -633,6 +636,8 @@ fn execute(run: &RunRequest, stdin: &[u8], files: &[Vec<u8>]) -> io::Result<Ran>
         signal,
         cpu_ms,
         wall_ms: wall.as_millis() as u64,
+        wall_us: wall.as_micros() as u64,
+        supervisor_us: handling.elapsed().saturating_sub(wall).as_micros() as u64,
         peak_kb: usage.peak_kb,
         leftover_processes,
         stdout_len: stdout.len() as u64,

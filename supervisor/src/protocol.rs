@@ -126,6 +126,13 @@ pub struct RunResult {
     pub cpu_ms: u64,
     pub wall_ms: u64,
     pub peak_kb: u64,
+    /// Wall time in microseconds, for measurements finer than `wall_ms`.
+    #[serde(default)]
+    pub wall_us: u64,
+    /// Time the supervisor spent on this request besides the program's own wall time
+    /// (scratch set-up, spawning, killing and reaping), in microseconds.
+    #[serde(default)]
+    pub supervisor_us: u64,
     /// Processes left alive when the main process ended, all killed.
     pub leftover_processes: u32,
     pub stdout_len: u64,
