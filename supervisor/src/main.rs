@@ -188,9 +188,70 @@ fn seal(dir: &Path) -> io::Result<()> {
 /// from one test to the next: Docker's shared-memory tmpfs and the POSIX message queues.
 const SHARED_DIRS: [&str; 2] = ["/dev/shm", "/dev/mqueue"];
 
-/// Empties `/tmp` (but for the supervisor's own files, which start with `.coderank`) and the
-/// shared directories, and makes a fresh scratch directory for the judge user.
+/// Removes the System V IPC objects (shared memory, message queues, semaphore sets) the judge
+/// user made: they outlive the processes that made them and would carry state to the next test.
+/// Only an object's owner may remove it, so this runs with the judge user as effective uid; the
+/// saved uid stays root, so the supervisor gets its uid and capabilities back afterwards. No
+/// other thread of the supervisor runs at this point.
+fn remove_ipc_objects() -> io::Result<()> {
+    let tables: [(&str, IpcRemover); 3] = [
+        ("/proc/sysvipc/shm", remove_shm),
+        ("/proc/sysvipc/msg", remove_msg),
+        ("/proc/sysvipc/sem", remove_sem),
+    ];
+    let ids: Vec<(IpcRemover, i32)> = tables
+        .iter()
+        .flat_map(|(table, remove)| {
+            let text = fs::read_to_string(table).unwrap_or_default();
+            // The second column of every line after the header is the object's id.
+            let ids: Vec<i32> = text
+                .lines()
+                .skip(1)
+                .filter_map(|l| l.split_whitespace().nth(1)?.parse().ok())
+                .collect();
+            ids.into_iter().map(move |id| (*remove, id))
+        })
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    // SAFETY: seteuid takes a plain integer; it fails cleanly if not permitted.
+    if unsafe { libc::seteuid(JUDGE_UID) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    for (remove, id) in ids {
+        // Objects of other users are not the program's; the program cannot make any.
+        remove(id);
+    }
+    // SAFETY: as above; the saved uid is still 0, so this is permitted.
+    if unsafe { libc::seteuid(0) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+type IpcRemover = fn(i32) -> i32;
+
+fn remove_shm(id: i32) -> i32 {
+    // SAFETY: IPC_RMID takes no buffer; a stale id only yields an error.
+    unsafe { libc::shmctl(id, libc::IPC_RMID, std::ptr::null_mut()) }
+}
+
+fn remove_msg(id: i32) -> i32 {
+    // SAFETY: IPC_RMID takes no buffer; a stale id only yields an error.
+    unsafe { libc::msgctl(id, libc::IPC_RMID, std::ptr::null_mut()) }
+}
+
+fn remove_sem(id: i32) -> i32 {
+    // SAFETY: IPC_RMID takes no further argument; a stale id only yields an error.
+    unsafe { libc::semctl(id, 0, libc::IPC_RMID) }
+}
+
+/// Empties `/tmp` (but for the supervisor's own files, which start with `.coderank`), the
+/// shared directories and the IPC objects, and makes a fresh scratch directory for the judge
+/// user.
 fn fresh_scratch() -> io::Result<PathBuf> {
+    remove_ipc_objects()?;
     empty_dir(Path::new(TMP_DIR), |name| name.starts_with(".coderank"))?;
     for dir in SHARED_DIRS {
         match empty_dir(Path::new(dir), |_| false) {

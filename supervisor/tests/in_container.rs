@@ -311,6 +311,14 @@ fn nothing_carries_over_from_one_test_to_the_next() {
 }
 
 #[test]
+fn system_v_ipc_objects_do_not_outlive_a_test() {
+    let mut sandbox = compiled(512);
+    for _ in 0..3 {
+        assert_eq!(stdout(&test(&mut sandbox, "ipc")), "fresh");
+    }
+}
+
+#[test]
 fn the_compiled_program_cannot_be_changed_after_sealing() {
     let mut sandbox = compiled(512);
     assert_eq!(stdout(&test(&mut sandbox, "modify")), "main=EACCES new=EACCES");

@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -74,6 +77,14 @@ int main(void) {
         for (int i = 0; i < 3; i++) stale |= access(places[i], F_OK) == 0;
         puts(stale ? "stale" : "fresh");
         for (int i = 0; i < 3; i++) close(open(places[i], O_WRONLY | O_CREAT, 0644));
+    }
+    else if (!strcmp(word, "ipc")) {
+        /* A shared memory segment and a message queue under fixed keys: found again by a later
+         * test only if the supervisor left them. */
+        int stale = shmget(0xC0DE, 4096, 0600) >= 0 || msgget(0xC0DE, 0600) >= 0;
+        shmget(0xC0DE, 4096, IPC_CREAT | 0600);
+        msgget(0xC0DE, IPC_CREAT | 0600);
+        puts(stale ? "stale" : "fresh");
     }
     else if (!strcmp(word, "recurse")) { printf("%ld\n", recurse(n)); }
     else if (!strcmp(word, "fill")) {
