@@ -236,6 +236,11 @@ async fn judge_in(
         }
     }
     sandbox.seal().await?;
+    // The compiler may have needed more memory than the tests get; from here on the cgroup's
+    // OOM killer acts at the tests' own limit (plus scratch and the supervisor).
+    sandbox
+        .set_memory_mb(limits.memory_mb + options.scratch_mb + SUPERVISOR_MB)
+        .await?;
 
     let run_limits = Limits {
         cpu_ms: limits.cpu_ms,

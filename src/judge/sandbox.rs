@@ -294,6 +294,21 @@ impl Sandbox {
         })
     }
 
+    /// Changes the container's memory (and memory + swap) limit, e.g. down to the tests' limit
+    /// once the compiler, which may need more, is done.
+    pub async fn set_memory_mb(&self, memory_mb: u64) -> anyhow::Result<()> {
+        let bytes = i64::try_from(memory_mb.saturating_mul(1 << 20)).unwrap_or(i64::MAX);
+        let update = bollard::models::ContainerUpdateBody {
+            memory: Some(bytes),
+            memory_swap: Some(bytes),
+            ..Default::default()
+        };
+        self.docker
+            .update_container(&self.id, update)
+            .await
+            .with_context(|| format!("cannot set the sandbox's memory to {memory_mb} MiB"))
+    }
+
     /// Removes the container (killing whatever runs in it). Always call this; dropping a
     /// sandbox without it removes the container in the background.
     pub async fn remove(&mut self) {
