@@ -215,14 +215,7 @@ pub async fn judge(args: JudgeArgs) -> anyhow::Result<()> {
     let table = Languages::builtin()?;
     let language = match &args.language {
         Some(id) => table.get(id)?,
-        None => {
-            let extension = args
-                .source
-                .extension()
-                .and_then(|e| e.to_str())
-                .unwrap_or_default();
-            table.by_extension(extension)?
-        }
+        None => table.for_path(&args.source)?,
     };
     let source =
         std::fs::read(&args.source).with_context(|| format!("cannot read {}", args.source.display()))?;
@@ -382,8 +375,7 @@ pub async fn verify(args: VerifyArgs) -> anyhow::Result<()> {
                         let [file] = submission.files.as_slice() else {
                             anyhow::bail!("multi-file submissions are not supported yet");
                         };
-                        let extension = file.extension().and_then(|e| e.to_str()).unwrap_or_default();
-                        let language = table.by_extension(extension)?;
+                        let language = table.for_path(file)?;
                         let source = tokio::fs::read(file).await?;
                         let report =
                             engine::judge(docker, package, language, &source, options, |_| {}).await?;
@@ -458,8 +450,7 @@ async fn derive_time_limit(
                 submission.name
             );
         };
-        let extension = file.extension().and_then(|e| e.to_str()).unwrap_or_default();
-        let language = table.by_extension(extension)?;
+        let language = table.for_path(file)?;
         let source = tokio::fs::read(file).await?;
         let report = super::engine::judge(docker, &provisional, language, &source, &options, |_| {}).await?;
         anyhow::ensure!(

@@ -387,13 +387,7 @@ impl Checker {
             .collect();
         let (main, language) = sources
             .iter()
-            .find_map(|path| {
-                let extension = path.extension()?.to_str()?;
-                table
-                    .by_extension(extension)
-                    .ok()
-                    .map(|language| (*path, language))
-            })
+            .find_map(|path| table.for_path(path).ok().map(|language| (*path, language)))
             .with_context(|| {
                 format!(
                     "{}: no checker source in a known language",

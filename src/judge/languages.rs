@@ -181,6 +181,29 @@ impl Languages {
             .ok_or(LanguageError::UnknownExtension(extension))
     }
 
+    /// The language of a source file: from its extension, unless the name right before the
+    /// extension is a language id that also takes that extension, which picks that language
+    /// (`sol.pypy3.py` is PyPy, `sol.py` CPython).
+    pub fn for_path(&self, path: &std::path::Path) -> Result<&Language, LanguageError> {
+        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        let named = path
+            .file_stem()
+            .map(std::path::Path::new)
+            .and_then(|stem| stem.extension())
+            .and_then(|id| id.to_str())
+            .and_then(|id| self.get(id).ok())
+            .filter(|language| {
+                language
+                    .extensions
+                    .iter()
+                    .any(|e| e.eq_ignore_ascii_case(extension))
+            });
+        match named {
+            Some(language) => Ok(language),
+            None => self.by_extension(extension),
+        }
+    }
+
     pub fn ids(&self) -> Vec<&str> {
         self.list.iter().map(|language| language.id.as_str()).collect()
     }
@@ -231,6 +254,29 @@ mod tests {
             languages.by_extension("exe"),
             Err(LanguageError::UnknownExtension(_))
         ));
+    }
+
+    #[test]
+    fn a_language_id_before_the_extension_picks_that_language() {
+        let languages = Languages::builtin().expect("table");
+        let id = |name: &str| {
+            languages
+                .for_path(std::path::Path::new(name))
+                .map(|l| l.id.to_string())
+        };
+        assert_eq!(id("sol.pypy3.py").expect("pypy3"), "pypy3");
+        assert_eq!(id("sol.py").expect("python3"), "python3");
+        assert_eq!(
+            id("a.b.py").expect("python3"),
+            "python3",
+            "an unknown id is just part of the name"
+        );
+        assert_eq!(
+            id("sol.cpp.py").expect("python3"),
+            "python3",
+            "cpp does not take .py"
+        );
+        assert!(id("sol.exe").is_err());
     }
 
     #[test]
