@@ -28,6 +28,10 @@ pub struct BenchArgs {
     /// The supervisor binary; default: coderank-supervisor beside this executable.
     #[arg(long, env = "CODERANK_SUPERVISOR")]
     pub supervisor: Option<std::path::PathBuf>,
+    /// DMOJ's `dmoj-cli`, to judge the same A+B with DMOJ for comparison (`scripts/bench`
+    /// installs it); without it the DMOJ rows are skipped.
+    #[arg(long, env = "CODERANK_DMOJ_CLI")]
+    pub dmoj_cli: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub docker: DockerConfig,
 }
@@ -93,6 +97,22 @@ pub async fn bench(args: BenchArgs) -> anyhow::Result<()> {
                 format!("judge A+B, {language}, {tests} tests, end to end"),
                 started.elapsed().as_secs_f64()
             );
+        }
+    }
+
+    if let Some(dmoj_cli) = &args.dmoj_cli {
+        for (language, dmoj_language, source, file) in [
+            ("cpp", "CPP17", APLUSB_CPP, "a.cpp"),
+            ("python3", "PY3", APLUSB_PY, "a.py"),
+        ] {
+            for tests in [10, 100] {
+                let seconds = dmoj_judge(dmoj_cli, dmoj_language, source, file, tests)?;
+                println!(
+                    "{:<52} {:>9.3} s",
+                    format!("DMOJ judge A+B, {language}, {tests} tests, end to end"),
+                    seconds
+                );
+            }
         }
     }
 
@@ -232,4 +252,55 @@ fn kernel() -> String {
     std::fs::read_to_string("/proc/sys/kernel/osrelease")
         .map(|s| format!("Linux {}", s.trim()))
         .unwrap_or_default()
+}
+
+/// Seconds DMOJ's own command line takes to judge A+B with `tests` tests, start-up included
+/// (as for `coderank judge`); every test must come back AC.
+fn dmoj_judge(cli: &Path, language: &str, source: &str, file: &str, tests: usize) -> anyhow::Result<f64> {
+    let dir = tempfile::tempdir()?;
+    let problem = dir.path().join("problems").join("aplusb");
+    std::fs::create_dir_all(&problem)?;
+    let mut init = String::from("test_cases:\n");
+    for i in 1..=tests {
+        let (a, b) = (i as i64 * 7 - 50, 1000 - i as i64);
+        std::fs::write(problem.join(format!("{i}.in")), format!("{a} {b}\n"))?;
+        std::fs::write(problem.join(format!("{i}.out")), format!("{}\n", a + b))?;
+        init.push_str(&format!("- {{in: {i}.in, out: {i}.out, points: 1}}\n"));
+    }
+    std::fs::write(problem.join("init.yml"), init)?;
+    let config = dir.path().join("judge.yml");
+    std::fs::write(
+        &config,
+        format!(
+            "runtime:\n  g++17: /usr/bin/g++\n  python3: /usr/bin/python3\nproblem_storage_globs:\n  - {}/problems/*\n",
+            dir.path().display()
+        ),
+    )?;
+    std::fs::write(dir.path().join(file), source)?;
+    let started = Instant::now();
+    let output = std::process::Command::new(cli)
+        .current_dir(dir.path())
+        .args([
+            "-c",
+            "judge.yml",
+            "--skip-self-test",
+            "--no-ansi",
+            "-e",
+            language,
+            "--",
+        ])
+        .args(["submit", "-tl", "2", "-ml", "262144", "aplusb", language, file])
+        .output()
+        .with_context(|| format!("cannot run {}", cli.display()))?;
+    let seconds = started.elapsed().as_secs_f64();
+    let text = String::from_utf8_lossy(&output.stdout);
+    let accepted = text
+        .lines()
+        .filter(|line| line.starts_with("Test case") && line.contains(" AC "))
+        .count();
+    anyhow::ensure!(
+        accepted == tests,
+        "DMOJ accepted {accepted} of {tests} tests:\n{text}"
+    );
+    Ok(seconds)
 }
