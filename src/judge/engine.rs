@@ -203,14 +203,7 @@ async fn judge_in(
     sandbox.write_file(&language.source_file, source, false).await?;
     if let Some(compile) = &language.compile {
         progress(Progress::Compiling);
-        let compile_limits = Limits {
-            cpu_ms: (package.limits.compilation_time_secs * 1000.0) as u64,
-            wall_ms: (package.limits.compilation_time_secs * 2000.0) as u64 + 1000,
-            memory_kb: package.limits.compilation_memory_mib * 1024,
-            output_bytes: COMPILER_OUTPUT_BYTES,
-            stderr_bytes: COMPILER_OUTPUT_BYTES,
-        };
-        let run = request(compile, Workdir::Work, compile_limits, limits.memory_mb);
+        let run = request(compile, Workdir::Work, compile_limits(package), limits.memory_mb);
         let output = sandbox.run(run, b"", &[]).await?;
         let result = &output.result;
         let ok = result.termination == Termination::Exited && result.exit_code == Some(0);
@@ -273,6 +266,18 @@ async fn judge_in(
         }
     }
     Ok(report)
+}
+
+/// The limits of a compile step, from the package's compilation limits; the wall time is twice
+/// the CPU time plus a second, as for tests.
+fn compile_limits(package: &ProblemPackage) -> Limits {
+    Limits {
+        cpu_ms: (package.limits.compilation_time_secs * 1000.0) as u64,
+        wall_ms: (package.limits.compilation_time_secs * 2000.0) as u64 + 1000,
+        memory_kb: package.limits.compilation_memory_mib * 1024,
+        output_bytes: COMPILER_OUTPUT_BYTES,
+        stderr_bytes: COMPILER_OUTPUT_BYTES,
+    }
 }
 
 fn request(argv: &[String], workdir: Workdir, limits: Limits, memory_mb: u64) -> RunRequest {
@@ -510,15 +515,12 @@ async fn compile_checker(
         sandbox.write_file(&name, &body, false).await?;
     }
     if let Some(compile) = &language.compile {
-        let limits = Limits {
-            cpu_ms: (package.limits.compilation_time_secs * 1000.0) as u64,
-            wall_ms: (package.limits.compilation_time_secs * 2000.0) as u64 + 1000,
-            memory_kb: package.limits.compilation_memory_mib * 1024,
-            output_bytes: COMPILER_OUTPUT_BYTES,
-            stderr_bytes: COMPILER_OUTPUT_BYTES,
-        };
         let ran = sandbox
-            .run(request(compile, Workdir::Work, limits, 1024), b"", &[])
+            .run(
+                request(compile, Workdir::Work, compile_limits(package), 1024),
+                b"",
+                &[],
+            )
             .await?;
         if ran.result.termination != Termination::Exited || ran.result.exit_code != Some(0) {
             bail!(

@@ -81,15 +81,8 @@ pub struct Sandbox {
     removed: bool,
 }
 
-/// The bytes a run printed, with its result.
-#[derive(Debug, Clone)]
-pub struct RunOutput {
-    pub result: RunResult,
-    pub stdout: Vec<u8>,
-    pub stderr: Vec<u8>,
-    /// Files the request asked back, by name.
-    pub collected: Vec<(String, Vec<u8>)>,
-}
+/// The bytes a run printed, with its result: the same shape whichever transport carried it.
+pub use coderank_supervisor::session::RunOutput;
 
 #[derive(Deserialize)]
 #[serde(untagged)]
