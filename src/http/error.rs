@@ -168,14 +168,9 @@ impl From<JsonRejection> for AppError {
         match rejection {
             JsonRejection::MissingJsonContentType(_) => Self::UnsupportedMediaType(message),
             JsonRejection::JsonDataError(_) => Self::Unprocessable(message),
-            JsonRejection::BytesRejection(_) if rejection_is_too_large(&message) => {
-                Self::PayloadTooLarge(message)
-            }
+            // The body limit's rejection carries its own status.
+            _ if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => Self::PayloadTooLarge(message),
             _ => Self::BadRequest(message),
         }
     }
-}
-
-fn rejection_is_too_large(message: &str) -> bool {
-    message.contains("length limit")
 }

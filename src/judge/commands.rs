@@ -8,6 +8,7 @@ use futures::{stream, StreamExt};
 use serde::Serialize;
 
 use super::{
+    engine::{self, JudgeOptions, Progress, Report},
     images,
     languages::{Language, Languages, BASE_IMAGE},
     verdict::Verdict,
@@ -208,8 +209,6 @@ pub struct JudgeArgs {
 
 /// `coderank judge`: judges one source file against a problem folder with Docker alone.
 pub async fn judge(args: JudgeArgs) -> anyhow::Result<()> {
-    use super::engine::{self, JudgeOptions, Progress};
-
     let package = crate::problems::package::ProblemPackage::load(&args.problem_dir)
         .with_context(|| format!("cannot read the problem {}", args.problem_dir.display()))?;
     let table = Languages::builtin()?;
@@ -318,8 +317,6 @@ pub struct VerifyArgs {
 /// `coderank problem verify`: judges every submission under each package's `submissions/`
 /// and reports whether its verdict matches its folder; fails if any does not.
 pub async fn verify(args: VerifyArgs) -> anyhow::Result<()> {
-    use super::engine::{self, JudgeOptions};
-
     let table = Languages::builtin()?;
     let supervisor_path = super::sandbox::supervisor_path(args.supervisor.clone())?;
     let supervisor = std::fs::read(&supervisor_path)
@@ -372,16 +369,13 @@ pub async fn verify(args: VerifyArgs) -> anyhow::Result<()> {
                 async move {
                     let label = format!("{}/{}", submission.folder, submission.name);
                     let judged = async {
-                        let [file] = submission.files.as_slice() else {
-                            anyhow::bail!("multi-file submissions are not supported yet");
-                        };
-                        let language = table.for_path(file)?;
-                        let source = tokio::fs::read(file).await?;
-                        let report =
-                            engine::judge(docker, package, language, &source, options, |_| {}).await?;
+                        let report = judge_submission(docker, package, table, options, submission).await?;
                         let expected: Vec<String> =
                             submission.expected.iter().map(ToString::to_string).collect();
-                        let line = format!("{:<4} {:>6} ms  {}", report.verdict, report.time_ms, language.id);
+                        let line = format!(
+                            "{:<4} {:>6} ms  {}",
+                            report.verdict, report.time_ms, report.language
+                        );
                         if submission.expected.contains(&report.verdict) {
                             Ok(line)
                         } else {
@@ -420,6 +414,29 @@ async fn reap_leftovers(docker: &bollard::Docker) {
     }
 }
 
+/// Judges one of a package's reference submissions: a single file, its language found from
+/// the file name.
+async fn judge_submission(
+    docker: &bollard::Docker,
+    package: &crate::problems::package::ProblemPackage,
+    table: &Languages,
+    options: &JudgeOptions,
+    submission: &crate::problems::package::Submission,
+) -> anyhow::Result<Report> {
+    let [file] = submission.files.as_slice() else {
+        anyhow::bail!(
+            "{}/{}: multi-file submissions are not supported yet",
+            submission.folder,
+            submission.name
+        );
+    };
+    let language = table.for_path(file)?;
+    let source = tokio::fs::read(file)
+        .await
+        .with_context(|| format!("cannot read {}", file.display()))?;
+    engine::judge(docker, package, language, &source, options, |_| {}).await
+}
+
 /// How long accepted submissions may take at most while the limit is being derived.
 const PROVISIONAL_TIME_LIMIT_SECS: f64 = 10.0;
 
@@ -429,7 +446,7 @@ async fn derive_time_limit(
     docker: &bollard::Docker,
     package: &crate::problems::package::ProblemPackage,
     table: &Languages,
-    options: &super::engine::JudgeOptions,
+    options: &JudgeOptions,
 ) -> anyhow::Result<(f64, u64)> {
     let mut provisional = package.clone();
     provisional.time_limit = Some(TimeLimit {
@@ -444,15 +461,7 @@ async fn derive_time_limit(
         .iter()
         .filter(|s| s.expected.contains(&Verdict::Ac))
     {
-        let [file] = submission.files.as_slice() else {
-            anyhow::bail!(
-                "accepted/{}: multi-file submissions are not supported yet",
-                submission.name
-            );
-        };
-        let language = table.for_path(file)?;
-        let source = tokio::fs::read(file).await?;
-        let report = super::engine::judge(docker, &provisional, language, &source, &options, |_| {}).await?;
+        let report = judge_submission(docker, &provisional, table, &options, submission).await?;
         anyhow::ensure!(
             report.verdict == Verdict::Ac,
             "accepted/{} got {} even with a {PROVISIONAL_TIME_LIMIT_SECS} s limit",

@@ -145,6 +145,24 @@ pub async fn build(
     Ok(())
 }
 
+/// The isolation every CodeRank container gets: no network, a read-only root with only the
+/// given tmpfs mounts writable, memory + swap = `memory_bytes` (no swapping), a pids limit,
+/// every capability dropped and no-new-privileges (Docker's default seccomp profile stays on).
+/// Callers add what their use needs on top (capabilities, CPUs).
+pub fn locked_down(tmpfs: HashMap<String, String>, memory_bytes: i64, pids_limit: i64) -> HostConfig {
+    HostConfig {
+        network_mode: Some("none".to_owned()),
+        readonly_rootfs: Some(true),
+        tmpfs: Some(tmpfs),
+        memory: Some(memory_bytes),
+        memory_swap: Some(memory_bytes),
+        pids_limit: Some(pids_limit),
+        cap_drop: Some(vec!["ALL".to_owned()]),
+        security_opt: Some(vec!["no-new-privileges".to_owned()]),
+        ..Default::default()
+    }
+}
+
 /// What a one-off command printed and how it ended.
 #[derive(Debug, Clone)]
 pub struct Output {
@@ -172,17 +190,7 @@ pub async fn run_once(
             "rw,exec,size=64m,uid=10001,gid=10001".to_owned(),
         ),
     ]);
-    let host_config = HostConfig {
-        network_mode: Some("none".to_owned()),
-        readonly_rootfs: Some(true),
-        tmpfs: Some(tmpfs),
-        memory: Some(1 << 30),
-        memory_swap: Some(1 << 30),
-        pids_limit: Some(256),
-        cap_drop: Some(vec!["ALL".to_owned()]),
-        security_opt: Some(vec!["no-new-privileges".to_owned()]),
-        ..Default::default()
-    };
+    let host_config = locked_down(tmpfs, 1 << 30, 256);
     let body = ContainerCreateBody {
         image: Some(image.to_owned()),
         cmd: Some(argv.to_vec()),

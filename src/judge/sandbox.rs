@@ -20,15 +20,15 @@ use bollard::{
     Docker,
 };
 use coderank_supervisor::protocol::{
-    ErrorReply, FileSpec, Hello, Request, RunRequest, RunResult, Sealed, Written, MAX_HEADER_BYTES,
-    PROTOCOL_VERSION,
+    encode_header, run_payloads, ErrorReply, Hello, Reply, Request, RunRequest, RunResult, Sealed, Written,
+    MAX_HEADER_BYTES, PROTOCOL_VERSION,
 };
 use futures::{Stream, StreamExt, TryStreamExt};
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use serde::{de::DeserializeOwned, Serialize};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio_util::io::StreamReader;
 
-use super::images::container_labels;
+use super::images::{container_labels, locked_down};
 
 /// The supervisor is sent in blocks of this size (padded), which `dd iflag=fullblock` reads
 /// exactly, leaving the protocol bytes after it untouched on stdin.
@@ -84,13 +84,6 @@ pub struct Sandbox {
 /// The bytes a run printed, with its result: the same shape whichever transport carried it.
 pub use coderank_supervisor::session::RunOutput;
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Reply<T> {
-    Ok(T),
-    Err(ErrorReply),
-}
-
 impl Sandbox {
     pub async fn start(docker: &Docker, spec: &SandboxSpec, supervisor: &[u8]) -> anyhow::Result<Self> {
         let tmpfs = HashMap::from([
@@ -109,18 +102,10 @@ impl Sandbox {
         let memory = i64::try_from(spec.memory_mb.saturating_mul(1 << 20)).unwrap_or(i64::MAX);
         let caps = ["SETUID", "SETGID", "KILL", "CHOWN", "FOWNER", "DAC_OVERRIDE"];
         let host_config = HostConfig {
-            network_mode: Some("none".to_owned()),
-            readonly_rootfs: Some(true),
-            tmpfs: Some(tmpfs),
-            memory: Some(memory),
-            memory_swap: Some(memory),
-            pids_limit: Some(spec.pids_limit),
             nano_cpus: spec.cpuset.is_none().then_some(1_000_000_000),
             cpuset_cpus: spec.cpuset.clone(),
-            cap_drop: Some(vec!["ALL".to_owned()]),
             cap_add: Some(caps.iter().map(|cap| (*cap).to_owned()).collect()),
-            security_opt: Some(vec!["no-new-privileges".to_owned()]),
-            ..Default::default()
+            ..locked_down(tmpfs, memory, spec.pids_limit)
         };
         let blocks = supervisor.len().div_ceil(LOADER_BLOCK);
         let loader = format!(
@@ -220,10 +205,7 @@ impl Sandbox {
     }
 
     async fn send<T: Serialize>(&mut self, header: &T, payloads: &[&[u8]]) -> anyhow::Result<()> {
-        let json = serde_json::to_vec(header)?;
-        let len = u32::try_from(json.len()).context("header too large")?;
-        self.to.write_all(&len.to_le_bytes()).await?;
-        self.to.write_all(&json).await?;
+        self.to.write_all(&encode_header(header)?).await?;
         for payload in payloads {
             self.to.write_all(payload).await?;
         }
@@ -261,16 +243,7 @@ impl Sandbox {
         stdin: &[u8],
         files: &[(&str, &[u8])],
     ) -> anyhow::Result<RunOutput> {
-        request.stdin_len = stdin.len() as u64;
-        request.files = files
-            .iter()
-            .map(|(name, body)| FileSpec {
-                name: (*name).to_owned(),
-                len: body.len() as u64,
-            })
-            .collect();
-        let mut payloads = vec![stdin];
-        payloads.extend(files.iter().map(|(_, body)| *body));
+        let payloads = run_payloads(&mut request, stdin, files);
         self.send(&Request::Run(request), &payloads).await?;
         let result: RunResult = self.reply().await?;
         let stdout = read_exact(&mut self.from, result.stdout_len).await?;

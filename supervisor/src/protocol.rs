@@ -162,12 +162,47 @@ pub struct ErrorReply {
     pub error: String,
 }
 
-/// Writes one frame: the header, then `payloads` one after another.
-pub fn write_frame<W: Write, T: Serialize>(out: &mut W, header: &T, payloads: &[&[u8]]) -> io::Result<()> {
+/// The supervisor's answer to a request: the expected message, or an [`ErrorReply`].
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Reply<T> {
+    Ok(T),
+    Err(ErrorReply),
+}
+
+/// A frame's header on the wire: its 4-byte little-endian length, then the JSON.
+pub fn encode_header<T: Serialize>(header: &T) -> io::Result<Vec<u8>> {
     let json = serde_json::to_vec(header).map_err(io::Error::other)?;
     let len = u32::try_from(json.len()).map_err(|_| io::Error::other("header too large"))?;
-    out.write_all(&len.to_le_bytes())?;
-    out.write_all(&json)?;
+    let mut encoded = Vec::with_capacity(4 + json.len());
+    encoded.extend_from_slice(&len.to_le_bytes());
+    encoded.extend_from_slice(&json);
+    Ok(encoded)
+}
+
+/// Fills in what a run request announces of its payloads (`stdin_len`, `files`) and answers
+/// those payloads in wire order: the standard input, then each file's content.
+pub fn run_payloads<'a>(
+    request: &mut RunRequest,
+    stdin: &'a [u8],
+    files: &[(&str, &'a [u8])],
+) -> Vec<&'a [u8]> {
+    request.stdin_len = stdin.len() as u64;
+    request.files = files
+        .iter()
+        .map(|(name, body)| FileSpec {
+            name: (*name).to_owned(),
+            len: body.len() as u64,
+        })
+        .collect();
+    let mut payloads = vec![stdin];
+    payloads.extend(files.iter().map(|(_, body)| *body));
+    payloads
+}
+
+/// Writes one frame: the header, then `payloads` one after another.
+pub fn write_frame<W: Write, T: Serialize>(out: &mut W, header: &T, payloads: &[&[u8]]) -> io::Result<()> {
+    out.write_all(&encode_header(header)?)?;
     for payload in payloads {
         out.write_all(payload)?;
     }

@@ -4,8 +4,8 @@
 use std::io::{self, Read, Write};
 
 use crate::protocol::{
-    read_header, read_payload, write_frame, ErrorReply, FileSpec, Hello, Request, RunRequest, RunResult,
-    Sealed, Written, PROTOCOL_VERSION,
+    read_header, read_payload, run_payloads, write_frame, ErrorReply, Hello, Reply, Request, RunRequest,
+    RunResult, Sealed, Written, PROTOCOL_VERSION,
 };
 
 /// The bytes a run printed, with its result.
@@ -48,14 +48,6 @@ impl From<io::Error> for SessionError {
 pub struct Session<R, W> {
     from: R,
     to: W,
-}
-
-/// A reply is either the expected message or an [`ErrorReply`].
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
-enum Reply<T> {
-    Ok(T),
-    Err(ErrorReply),
 }
 
 impl<R: Read, W: Write> Session<R, W> {
@@ -104,16 +96,7 @@ impl<R: Read, W: Write> Session<R, W> {
         stdin: &[u8],
         files: &[(&str, &[u8])],
     ) -> Result<RunOutput, SessionError> {
-        request.stdin_len = stdin.len() as u64;
-        request.files = files
-            .iter()
-            .map(|(name, body)| FileSpec {
-                name: (*name).to_owned(),
-                len: body.len() as u64,
-            })
-            .collect();
-        let mut payloads = vec![stdin];
-        payloads.extend(files.iter().map(|(_, body)| *body));
+        let payloads = run_payloads(&mut request, stdin, files);
         write_frame(&mut self.to, &Request::Run(request), &payloads)?;
         let result: RunResult = self.reply()?;
         let stdout = read_payload(&mut self.from, result.stdout_len)?;

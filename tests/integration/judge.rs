@@ -156,20 +156,7 @@ fn verify_passes_a_correct_package_and_fails_one_whose_folder_lies() {
         String::from_utf8_lossy(&output.stdout)
     );
 
-    let copy = std::env::temp_dir().join(format!("coderank-verify-{}", uuid::Uuid::new_v4().simple()));
-    let status = Command::new("cp")
-        .args(["-r", &format!("{ROOT}/problems/aplusb")])
-        .arg(&copy)
-        .status()
-        .expect("cp");
-    assert!(status.success());
-    std::fs::remove_dir_all(copy.join("submissions")).expect("clear submissions");
-    std::fs::create_dir_all(copy.join("submissions/accepted")).expect("mkdir");
-    std::fs::copy(
-        Path::new(ROOT).join("problems/aplusb/submissions/wrong_answer/difference.py"),
-        copy.join("submissions/accepted/liar.py"),
-    )
-    .expect("copy");
+    let copy = aplusb_with_submissions(&[("wrong_answer/difference.py", "accepted/liar.py")]);
     let output = coderank(&["problem", "verify", copy.to_str().expect("utf-8")]);
     assert!(!output.status.success());
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -178,6 +165,29 @@ fn verify_passes_a_correct_package_and_fails_one_whose_folder_lies() {
         "{stdout}"
     );
     std::fs::remove_dir_all(copy).expect("cleanup");
+}
+
+/// A copy of `problems/aplusb` in a temporary folder whose only submissions are `submissions`,
+/// each (a file under aplusb's `submissions/`, where to put it in the copy's).
+fn aplusb_with_submissions(submissions: &[(&str, &str)]) -> std::path::PathBuf {
+    let copy = std::env::temp_dir().join(format!("coderank-aplusb-{}", uuid::Uuid::new_v4().simple()));
+    let status = Command::new("cp")
+        .args(["-r", &format!("{ROOT}/problems/aplusb")])
+        .arg(&copy)
+        .status()
+        .expect("cp");
+    assert!(status.success());
+    std::fs::remove_dir_all(copy.join("submissions")).expect("clear submissions");
+    for (from, to) in submissions {
+        let target = copy.join("submissions").join(to);
+        std::fs::create_dir_all(target.parent().expect("a folder")).expect("mkdir");
+        std::fs::copy(
+            Path::new(ROOT).join("problems/aplusb/submissions").join(from),
+            target,
+        )
+        .expect("copy");
+    }
+    copy
 }
 
 /// Creates a stopped container labelled as owned by `pid` on this host, and answers its id.
@@ -229,30 +239,18 @@ fn containers_of_a_dead_process_are_reaped_and_those_of_a_live_one_stay() {
 
 #[test]
 fn a_package_without_a_time_limit_gets_one_derived_from_its_accepted_submissions() {
-    let copy = std::env::temp_dir().join(format!("coderank-derive-{}", uuid::Uuid::new_v4().simple()));
-    let status = Command::new("cp")
-        .args(["-r", &format!("{ROOT}/problems/aplusb")])
-        .arg(&copy)
-        .status()
-        .expect("cp");
-    assert!(status.success());
+    let copy = aplusb_with_submissions(&[
+        ("accepted/aplusb.c", "accepted/aplusb.c"),
+        (
+            "time_limit_exceeded/busy_loop.c",
+            "time_limit_exceeded/busy_loop.c",
+        ),
+    ]);
     std::fs::write(
         copy.join("problem.yaml"),
         "name: A plus B without a limit\nlimits:\n  memory: 256\n",
     )
     .expect("problem.yaml");
-    std::fs::remove_dir_all(copy.join("submissions")).expect("clear submissions");
-    for (folder, file) in [("accepted", "aplusb.c"), ("time_limit_exceeded", "busy_loop.c")] {
-        std::fs::create_dir_all(copy.join("submissions").join(folder)).expect("mkdir");
-        std::fs::copy(
-            Path::new(ROOT)
-                .join("problems/aplusb/submissions")
-                .join(folder)
-                .join(file),
-            copy.join("submissions").join(folder).join(file),
-        )
-        .expect("copy");
-    }
     let output = coderank(&["problem", "verify", copy.to_str().expect("utf-8")]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
