@@ -52,6 +52,16 @@ pub enum Command {
         #[command(subcommand)]
         command: ImagesCommand,
     },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: crate::accounts::commands::UserCommand,
+    },
+    /// Manage sign-in: signing keys.
+    Auth {
+        #[command(subcommand)]
+        command: crate::accounts::commands::AuthCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -115,7 +125,10 @@ fn named_env_file(args: &[OsString]) -> Option<PathBuf> {
 /// Runs the chosen subcommand to completion.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve(config) => crate::http::serve(*config).await,
+        Command::Serve(mut config) => {
+            config.accounts.oauth_providers = crate::accounts::oauth::ProviderConfig::from_env()?;
+            crate::http::serve(*config).await
+        }
         Command::Migrate(args) => {
             let pool = crate::db::connect(&args.database).await?;
             let applied = crate::db::migrate(&pool).await?;
@@ -131,6 +144,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Images {
             command: ImagesCommand::Build(args),
         } => crate::judge::commands::build_images(args).await,
+        Command::User { command } => crate::accounts::commands::user(command).await,
+        Command::Auth { command } => crate::accounts::commands::auth(command).await,
     }
 }
 

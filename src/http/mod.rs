@@ -3,10 +3,18 @@
 //! Each area keeps its routes beside its handlers (`pub fn router() -> OpenApiRouter<AppState>`)
 //! and [`router`] merges them here, so this file is the one place that shows every URL. The
 //! OpenAPI document is collected from the same routers, so it cannot drift from them.
+//!
+//! Authorization is decided here, by group: a route is public, signed-in or admin according to
+//! the router it is merged into, and the signed-in and admin groups are wrapped in a layer that
+//! runs the [`extract::CurrentUser`] or [`extract::Admin`] extractor first.
 
+mod account;
+mod auth;
 pub mod error;
+pub mod extract;
 mod health;
 pub mod openapi;
+mod users;
 
 use std::{future::Future, net::SocketAddr, time::Duration};
 
@@ -14,6 +22,7 @@ use anyhow::Context;
 use axum::{
     extract::DefaultBodyLimit,
     http::{HeaderName, Request},
+    middleware::from_extractor_with_state,
     Router,
 };
 use sqlx::PgPool;
@@ -27,7 +36,7 @@ use tower_http::{
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::{config::ServeConfig, docker::DockerEngine, storage::SharedStore};
+use crate::{accounts::Accounts, config::ServeConfig, docker::DockerEngine, storage::SharedStore};
 
 /// What every handler may need. Cheap to clone: each field is a handle to shared state.
 #[derive(Debug, Clone)]
@@ -42,6 +51,8 @@ pub struct AppState {
     pub ready_timeout: Duration,
     /// Where PostgreSQL is, without credentials, for `/readyz`.
     pub database_target: String,
+    /// Sign-in settings, signing keys and OAuth providers.
+    pub accounts: Accounts,
 }
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -49,8 +60,22 @@ static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// The whole application: every area's routes, the OpenAPI document, and the layers that every
 /// request passes (request id, tracing, body limit, panic to 500).
 pub fn router(state: AppState, max_body_bytes: usize) -> Router {
-    let (api, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+    let public = OpenApiRouter::new()
         .merge(health::router())
+        .merge(auth::public_router());
+    let signed_in = OpenApiRouter::new()
+        .merge(auth::signed_in_router())
+        .merge(account::signed_in_router())
+        .route_layer(from_extractor_with_state::<extract::CurrentUser, _>(
+            state.clone(),
+        ));
+    let admin = OpenApiRouter::new()
+        .merge(users::admin_router())
+        .route_layer(from_extractor_with_state::<extract::Admin, _>(state.clone()));
+    let (api, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(public)
+        .merge(signed_in)
+        .merge(admin)
         .split_for_parts();
     api.merge(openapi::router(document))
         .fallback(error::not_found)
@@ -97,12 +122,14 @@ impl Server {
         }
         let store = crate::storage::open(&config.storage).await?;
         let docker = DockerEngine::new(&config.docker)?;
+        let accounts = Accounts::new(db.clone(), config.accounts.clone())?;
         let state = AppState {
             db,
             store,
             docker,
             ready_timeout: config.ready_timeout(),
             database_target,
+            accounts,
         };
         let listener = TcpListener::bind(config.bind)
             .await
@@ -120,10 +147,14 @@ impl Server {
     /// Serves until `shutdown` completes, then lets in-flight requests finish.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         tracing::info!(address = %self.local_addr()?, "listening");
-        axum::serve(self.listener, self.app)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("the HTTP server failed")
+        // The peer address is the client IP of per-IP rate limits.
+        axum::serve(
+            self.listener,
+            self.app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("the HTTP server failed")
     }
 }
 

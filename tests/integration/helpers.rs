@@ -11,7 +11,9 @@ use std::{
     time::Duration,
 };
 
-use coderank::config::{DatabaseConfig, DockerConfig, ServeConfig, StorageConfig, StorageKind};
+use coderank::config::{
+    AccountsConfig, DatabaseConfig, DockerConfig, RateSpec, ServeConfig, StorageConfig, StorageKind,
+};
 use secrecy::SecretString;
 use tokio::{net::TcpListener, sync::oneshot, task::AbortHandle};
 
@@ -102,6 +104,8 @@ pub fn storage_config(services: &Services) -> StorageConfig {
 pub struct TestApp {
     pub address: SocketAddr,
     pub client: reqwest::Client,
+    /// The application's database, for tests that look behind the API.
+    pub database_url: String,
     shutdown: Option<oneshot::Sender<()>>,
 }
 
@@ -112,6 +116,61 @@ impl TestApp {
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.expect("request")
+    }
+
+    /// Sends a request with an optional bearer token and JSON body.
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        bearer: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> reqwest::Response {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("request")
+    }
+
+    /// Registers a local account and answers the token response.
+    pub async fn register(&self, email: &str, password: &str) -> serde_json::Value {
+        let response = self
+            .call(
+                reqwest::Method::POST,
+                "/api/v1/auth/register",
+                None,
+                Some(serde_json::json!({ "email": email, "password": password, "display_name": email.split('@').next() })),
+            )
+            .await;
+        assert_eq!(response.status(), 201, "register {email}");
+        response.json().await.expect("JSON")
+    }
+
+    /// A connection to the application's database.
+    pub async fn db(&self) -> sqlx::PgPool {
+        sqlx::PgPool::connect(&self.database_url)
+            .await
+            .expect("connect to the app's database")
+    }
+}
+
+/// The sign-in settings tests start from: the defaults, with no OAuth provider.
+pub fn accounts_config() -> AccountsConfig {
+    AccountsConfig {
+        public_url: "http://127.0.0.1:8080".parse().expect("URL"),
+        local_login: true,
+        registration: true,
+        access_token_ttl_secs: 900,
+        session_ttl_days: 30,
+        rate_submit: "5/min:10".parse::<RateSpec>().expect("rate"),
+        rate_login: "30/min:60".parse::<RateSpec>().expect("rate"),
+        rate_register: "20/h:40".parse::<RateSpec>().expect("rate"),
+        trust_forwarded_for: false,
+        oauth_providers: Vec::new(),
     }
 }
 
@@ -129,6 +188,16 @@ pub struct AppOptions {
     pub database_url: Option<String>,
     pub s3_endpoint: Option<String>,
     pub docker_host: Option<String>,
+    pub accounts: Option<AccountsConfig>,
+}
+
+/// Starts the application with these sign-in settings (and a fresh database).
+pub async fn spawn_app_with(accounts: AccountsConfig) -> TestApp {
+    spawn_app(AppOptions {
+        accounts: Some(accounts),
+        ..AppOptions::default()
+    })
+    .await
 }
 
 /// Starts the application in-process on a free port with a fresh, migrated database.
@@ -156,6 +225,7 @@ pub async fn spawn_app(options: AppOptions) -> TestApp {
         docker: DockerConfig {
             docker_host: options.docker_host.unwrap_or(services.docker_host),
         },
+        accounts: options.accounts.unwrap_or_else(accounts_config),
     };
     let server = coderank::http::Server::build(config)
         .await
@@ -171,6 +241,7 @@ pub async fn spawn_app(options: AppOptions) -> TestApp {
             .timeout(Duration::from_secs(30))
             .build()
             .expect("client"),
+        database_url,
         shutdown: Some(shutdown),
     }
 }
