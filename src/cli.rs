@@ -68,6 +68,10 @@ pub enum Command {
 pub enum ProblemCommand {
     /// Judge every submission under submissions/ and check it gets the verdict its folder says.
     Verify(crate::judge::commands::VerifyArgs),
+    /// Import problem packages (folders or zips) into the database and object store.
+    Import(Box<crate::problems::commands::ImportArgs>),
+    /// Export a problem as a package zip.
+    Export(Box<crate::problems::commands::ExportArgs>),
 }
 
 #[derive(Debug, Subcommand)]
@@ -141,6 +145,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Problem {
             command: ProblemCommand::Verify(args),
         } => crate::judge::commands::verify(args).await,
+        Command::Problem {
+            command: ProblemCommand::Import(args),
+        } => crate::problems::commands::import(*args).await,
+        Command::Problem {
+            command: ProblemCommand::Export(args),
+        } => crate::problems::commands::export(*args).await,
         Command::Images {
             command: ImagesCommand::Build(args),
         } => crate::judge::commands::build_images(args).await,

@@ -173,12 +173,35 @@ pub struct ServeConfig {
 
     #[command(flatten)]
     pub accounts: AccountsConfig,
+
+    #[command(flatten)]
+    pub problems: ProblemsConfig,
 }
 
 impl ServeConfig {
     pub fn ready_timeout(&self) -> Duration {
         Duration::from_millis(self.ready_timeout_ms)
     }
+}
+
+/// Limits on problem files, and the local test-data cache.
+#[derive(Debug, Clone, Args)]
+pub struct ProblemsConfig {
+    /// Largest single file of a problem (a test input or answer, a validator source), in bytes.
+    #[arg(long, env = "CODERANK_MAX_TEST_FILE_BYTES", default_value_t = 256 * 1024 * 1024)]
+    pub max_test_file_bytes: u64,
+
+    /// Largest package: the zip uploaded, and all its files unpacked, in bytes.
+    #[arg(long, env = "CODERANK_MAX_PACKAGE_BYTES", default_value_t = 1024 * 1024 * 1024)]
+    pub max_package_bytes: u64,
+
+    /// Directory of the local test-data cache (files by SHA-256).
+    #[arg(long, env = "CODERANK_CACHE_DIR", default_value = "data/cache")]
+    pub cache_dir: PathBuf,
+
+    /// Size bound of the test-data cache, in bytes; least recently used files go first.
+    #[arg(long, env = "CODERANK_CACHE_MAX_BYTES", default_value_t = 10 * 1024 * 1024 * 1024)]
+    pub cache_max_bytes: u64,
 }
 
 /// Sign-in, sessions and rate limits. OAuth providers are configured by `CODERANK_OAUTH_*`

@@ -62,6 +62,28 @@ pub struct CurrentUser {
     pub credential: Credential,
 }
 
+/// The caller when they sent credentials, `None` for anonymous callers. Bad credentials are
+/// still refused (401), so a client with an expired token learns it.
+#[derive(Debug, Clone)]
+pub struct MaybeUser(pub Option<CurrentUser>);
+
+impl FromRequestParts<AppState> for MaybeUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let has_credentials = parts.headers.contains_key(header::AUTHORIZATION)
+            || CookieJar::from_headers(&parts.headers)
+                .get(SESSION_COOKIE)
+                .is_some();
+        if !has_credentials {
+            return Ok(Self(None));
+        }
+        CurrentUser::from_request_parts(parts, state)
+            .await
+            .map(|user| Self(Some(user)))
+    }
+}
+
 /// A signed-in admin; 403 for anyone else.
 #[derive(Debug, Clone)]
 pub struct Admin(pub CurrentUser);

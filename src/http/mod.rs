@@ -14,9 +14,10 @@ pub mod error;
 pub mod extract;
 mod health;
 pub mod openapi;
+mod problems;
 mod users;
 
-use std::{future::Future, net::SocketAddr, time::Duration};
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use axum::{
@@ -36,7 +37,13 @@ use tower_http::{
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::{accounts::Accounts, config::ServeConfig, docker::DockerEngine, storage::SharedStore};
+use crate::{
+    accounts::Accounts,
+    config::{ProblemsConfig, ServeConfig},
+    docker::DockerEngine,
+    problems::cache::TestDataCache,
+    storage::SharedStore,
+};
 
 /// What every handler may need. Cheap to clone: each field is a handle to shared state.
 #[derive(Debug, Clone)]
@@ -53,6 +60,10 @@ pub struct AppState {
     pub database_target: String,
     /// Sign-in settings, signing keys and OAuth providers.
     pub accounts: Accounts,
+    /// Caps on problem files and packages.
+    pub problem_limits: Arc<ProblemsConfig>,
+    /// Test data on local disk by SHA-256 (samples shown, packages exported).
+    pub cache: TestDataCache,
 }
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -60,9 +71,11 @@ static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// The whole application: every area's routes, the OpenAPI document, and the layers that every
 /// request passes (request id, tracing, body limit, panic to 500).
 pub fn router(state: AppState, max_body_bytes: usize) -> Router {
+    let max_package_bytes = usize::try_from(state.problem_limits.max_package_bytes).unwrap_or(usize::MAX);
     let public = OpenApiRouter::new()
         .merge(health::router())
-        .merge(auth::public_router());
+        .merge(auth::public_router())
+        .merge(problems::public_router());
     let signed_in = OpenApiRouter::new()
         .merge(auth::signed_in_router())
         .merge(account::signed_in_router())
@@ -71,6 +84,7 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         ));
     let admin = OpenApiRouter::new()
         .merge(users::admin_router())
+        .merge(problems::admin_router(max_package_bytes))
         .route_layer(from_extractor_with_state::<extract::Admin, _>(state.clone()));
     let (api, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(public)
@@ -123,6 +137,11 @@ impl Server {
         let store = crate::storage::open(&config.storage).await?;
         let docker = DockerEngine::new(&config.docker)?;
         let accounts = Accounts::new(db.clone(), config.accounts.clone())?;
+        let cache = TestDataCache::new(
+            config.problems.cache_dir.clone(),
+            config.problems.cache_max_bytes,
+            store.clone(),
+        );
         let state = AppState {
             db,
             store,
@@ -130,6 +149,8 @@ impl Server {
             ready_timeout: config.ready_timeout(),
             database_target,
             accounts,
+            problem_limits: Arc::new(config.problems.clone()),
+            cache,
         };
         let listener = TcpListener::bind(config.bind)
             .await

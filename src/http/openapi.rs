@@ -25,6 +25,7 @@ use super::AppState;
         (name = "auth", description = "Registration, sign-in (password or OAuth), token refresh, sign-out"),
         (name = "account", description = "The signed-in user and their API tokens"),
         (name = "users", description = "User management (admins)"),
+        (name = "problems", description = "The problem set: published problems for everyone; creation, test data, import and export for admins"),
     ),
     modifiers(&SecuritySchemes)
 )]

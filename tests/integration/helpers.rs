@@ -12,7 +12,8 @@ use std::{
 };
 
 use coderank::config::{
-    AccountsConfig, DatabaseConfig, DockerConfig, RateSpec, ServeConfig, StorageConfig, StorageKind,
+    AccountsConfig, DatabaseConfig, DockerConfig, ProblemsConfig, RateSpec, ServeConfig, StorageConfig,
+    StorageKind,
 };
 use secrecy::SecretString;
 use tokio::{net::TcpListener, sync::oneshot, task::AbortHandle};
@@ -189,6 +190,18 @@ pub struct AppOptions {
     pub s3_endpoint: Option<String>,
     pub docker_host: Option<String>,
     pub accounts: Option<AccountsConfig>,
+    pub problems: Option<ProblemsConfig>,
+}
+
+/// Problem limits for tests: the defaults, with a test-data cache of the app's own.
+pub fn problems_config() -> ProblemsConfig {
+    ProblemsConfig {
+        max_test_file_bytes: 256 * 1024 * 1024,
+        max_package_bytes: 1024 * 1024 * 1024,
+        cache_dir: std::env::temp_dir()
+            .join(format!("coderank-test-cache-{}", uuid::Uuid::new_v4().simple())),
+        cache_max_bytes: 1024 * 1024 * 1024,
+    }
 }
 
 /// Starts the application with these sign-in settings (and a fresh database).
@@ -226,6 +239,7 @@ pub async fn spawn_app(options: AppOptions) -> TestApp {
             docker_host: options.docker_host.unwrap_or(services.docker_host),
         },
         accounts: options.accounts.unwrap_or_else(accounts_config),
+        problems: options.problems.unwrap_or_else(problems_config),
     };
     let server = coderank::http::Server::build(config)
         .await
