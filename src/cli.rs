@@ -34,6 +34,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the HTTP API (migrating the database first unless told not to).
     Serve(Box<ServeConfig>),
+    /// Judge queued submissions (as many at once as --slots).
+    Worker(Box<crate::submissions::worker::WorkerArgs>),
     /// Apply pending database migrations and exit.
     Migrate(MigrateArgs),
     /// Measure the judge on this machine (per-test overhead, end-to-end judging, a baseline).
@@ -139,6 +141,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("database is up to date ({applied} migration(s) applied now)");
             Ok(())
         }
+        Command::Worker(args) => crate::submissions::worker::run_worker(*args).await,
         Command::Judge(args) => crate::judge::commands::judge(*args).await,
         Command::Bench(args) => crate::judge::bench::bench(args).await,
         Command::Languages(args) => crate::judge::commands::languages(args).await,

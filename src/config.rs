@@ -176,12 +176,47 @@ pub struct ServeConfig {
 
     #[command(flatten)]
     pub problems: ProblemsConfig,
+
+    #[command(flatten)]
+    pub submissions: SubmissionsConfig,
 }
 
 impl ServeConfig {
     pub fn ready_timeout(&self) -> Duration {
         Duration::from_millis(self.ready_timeout_ms)
     }
+}
+
+/// How judge workers run (`coderank worker`, or `coderank serve --workers N`).
+#[derive(Debug, Clone, Args)]
+pub struct JudgeWorkerConfig {
+    /// Seconds a claimed job stays with its worker without renewal; a dead worker's job is
+    /// taken by another after this long. Renewed every third of it while judging.
+    #[arg(long, env = "CODERANK_JUDGE_LEASE_SECS", default_value_t = 30)]
+    pub lease_secs: u64,
+
+    /// The supervisor binary handed to each sandbox (default: beside the coderank binary).
+    #[arg(long, env = "CODERANK_SUPERVISOR")]
+    pub supervisor: Option<PathBuf>,
+
+    /// Pin judging slot k to CPU k, when the machine has that many.
+    #[arg(long, env = "CODERANK_PIN_CPUS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub pin_cpus: bool,
+}
+
+/// Submissions and the playground.
+#[derive(Debug, Clone, Args)]
+pub struct SubmissionsConfig {
+    /// Judging slots to run inside `coderank serve` (0: judge in separate `coderank worker`s).
+    #[arg(long, env = "CODERANK_WORKERS", default_value_t = 0)]
+    pub workers: usize,
+
+    /// Largest source of a submission or playground run, in bytes.
+    #[arg(long, env = "CODERANK_MAX_SOURCE_BYTES", default_value_t = 64 * 1024)]
+    pub max_source_bytes: usize,
+
+    #[command(flatten)]
+    pub judge: JudgeWorkerConfig,
 }
 
 /// Limits on problem files, and the local test-data cache.

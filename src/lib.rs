@@ -23,4 +23,5 @@ pub mod http;
 pub mod judge;
 pub mod problems;
 pub mod storage;
+pub mod submissions;
 pub mod telemetry;

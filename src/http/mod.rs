@@ -15,6 +15,7 @@ pub mod extract;
 mod health;
 pub mod openapi;
 mod problems;
+mod submissions;
 mod users;
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
@@ -39,10 +40,11 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::{
     accounts::Accounts,
-    config::{ProblemsConfig, ServeConfig},
+    config::{ProblemsConfig, ServeConfig, SubmissionsConfig},
     docker::DockerEngine,
     problems::cache::TestDataCache,
     storage::SharedStore,
+    submissions::{events::Events, playground::Playground},
 };
 
 /// What every handler may need. Cheap to clone: each field is a handle to shared state.
@@ -64,6 +66,31 @@ pub struct AppState {
     pub problem_limits: Arc<ProblemsConfig>,
     /// Test data on local disk by SHA-256 (samples shown, packages exported).
     pub cache: TestDataCache,
+    /// Caps on sources.
+    pub submission_limits: Arc<SubmissionsConfig>,
+    /// Submission changes from PostgreSQL, for WebSocket clients.
+    pub events: Events,
+    /// Runs playground programs.
+    pub playground: Playground,
+    /// The supervisor binary, read on first use (only the playground needs it here).
+    supervisor: Arc<tokio::sync::OnceCell<Vec<u8>>>,
+}
+
+impl AppState {
+    /// The supervisor binary handed to sandboxes.
+    pub async fn supervisor(&self) -> anyhow::Result<Vec<u8>> {
+        let configured = self.submission_limits.judge.supervisor.clone();
+        let bytes = self
+            .supervisor
+            .get_or_try_init(|| async move {
+                let path = crate::judge::sandbox::supervisor_path(configured)?;
+                tokio::fs::read(&path)
+                    .await
+                    .with_context(|| format!("cannot read the supervisor {}", path.display()))
+            })
+            .await?;
+        Ok(bytes.clone())
+    }
 }
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -75,16 +102,19 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
     let public = OpenApiRouter::new()
         .merge(health::router())
         .merge(auth::public_router())
-        .merge(problems::public_router());
+        .merge(problems::public_router())
+        .merge(submissions::public_router());
     let signed_in = OpenApiRouter::new()
         .merge(auth::signed_in_router())
         .merge(account::signed_in_router())
+        .merge(submissions::signed_in_router())
         .route_layer(from_extractor_with_state::<extract::CurrentUser, _>(
             state.clone(),
         ));
     let admin = OpenApiRouter::new()
         .merge(users::admin_router())
         .merge(problems::admin_router(max_package_bytes))
+        .merge(submissions::admin_router())
         .route_layer(from_extractor_with_state::<extract::Admin, _>(state.clone()));
     let (api, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(public)
@@ -116,10 +146,11 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .with_state(state)
 }
 
-/// A bound, not yet running, HTTP server.
+/// A bound, not yet running, HTTP server, with the judge worker it runs (if any).
 pub struct Server {
     listener: TcpListener,
     app: Router,
+    worker: Option<(crate::submissions::worker::Worker, usize)>,
 }
 
 impl Server {
@@ -143,14 +174,31 @@ impl Server {
             store.clone(),
         );
         let state = AppState {
-            db,
+            db: db.clone(),
             store,
-            docker,
+            docker: docker.clone(),
             ready_timeout: config.ready_timeout(),
             database_target,
             accounts,
             problem_limits: Arc::new(config.problems.clone()),
-            cache,
+            cache: cache.clone(),
+            submission_limits: Arc::new(config.submissions.clone()),
+            events: Events::start(db.clone()),
+            playground: Playground::default(),
+            supervisor: Arc::new(tokio::sync::OnceCell::new()),
+        };
+        let worker = match config.submissions.workers {
+            0 => None,
+            slots => Some((
+                crate::submissions::worker::Worker::new(
+                    &config.submissions.judge,
+                    db.clone(),
+                    &docker,
+                    cache,
+                )
+                .await?,
+                slots,
+            )),
         };
         let listener = TcpListener::bind(config.bind)
             .await
@@ -158,6 +206,7 @@ impl Server {
         Ok(Self {
             listener,
             app: router(state, config.max_body_bytes),
+            worker,
         })
     }
 
@@ -165,17 +214,30 @@ impl Server {
         self.listener.local_addr()
     }
 
-    /// Serves until `shutdown` completes, then lets in-flight requests finish.
+    /// Serves until `shutdown` completes, then lets in-flight requests and judgings finish.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         tracing::info!(address = %self.local_addr()?, "listening");
+        let stop = tokio_util::sync::CancellationToken::new();
+        let judging = self
+            .worker
+            .map(|(worker, slots)| tokio::spawn(worker.run(slots, stop.clone())));
+        let stop_judging = stop.clone();
         // The peer address is the client IP of per-IP rate limits.
-        axum::serve(
+        let served = axum::serve(
             self.listener,
             self.app.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            stop_judging.cancel();
+        })
         .await
-        .context("the HTTP server failed")
+        .context("the HTTP server failed");
+        stop.cancel();
+        if let Some(judging) = judging {
+            judging.await??;
+        }
+        served
     }
 }
 

@@ -12,8 +12,8 @@ use std::{
 };
 
 use coderank::config::{
-    AccountsConfig, DatabaseConfig, DockerConfig, ProblemsConfig, RateSpec, ServeConfig, StorageConfig,
-    StorageKind,
+    AccountsConfig, DatabaseConfig, DockerConfig, JudgeWorkerConfig, ProblemsConfig, RateSpec, ServeConfig,
+    StorageConfig, StorageKind, SubmissionsConfig,
 };
 use secrecy::SecretString;
 use tokio::{net::TcpListener, sync::oneshot, task::AbortHandle};
@@ -191,6 +191,24 @@ pub struct AppOptions {
     pub docker_host: Option<String>,
     pub accounts: Option<AccountsConfig>,
     pub problems: Option<ProblemsConfig>,
+    /// Judging slots inside the app (0: none; submissions stay queued).
+    pub workers: usize,
+    /// Seconds of a judge lease (default 30).
+    pub lease_secs: Option<u64>,
+}
+
+/// Submission settings for tests; the supervisor comes from CODERANK_SUPERVISOR (set by
+/// scripts/test) or beside the test binary's coderank.
+pub fn submissions_config(workers: usize, lease_secs: Option<u64>) -> SubmissionsConfig {
+    SubmissionsConfig {
+        workers,
+        max_source_bytes: 64 * 1024,
+        judge: JudgeWorkerConfig {
+            lease_secs: lease_secs.unwrap_or(30),
+            supervisor: std::env::var_os("CODERANK_SUPERVISOR").map(PathBuf::from),
+            pin_cpus: false,
+        },
+    }
 }
 
 /// Problem limits for tests: the defaults, with a test-data cache of the app's own.
@@ -240,6 +258,7 @@ pub async fn spawn_app(options: AppOptions) -> TestApp {
         },
         accounts: options.accounts.unwrap_or_else(accounts_config),
         problems: options.problems.unwrap_or_else(problems_config),
+        submissions: submissions_config(options.workers, options.lease_secs),
     };
     let server = coderank::http::Server::build(config)
         .await
@@ -325,4 +344,46 @@ where
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+}
+
+impl TestApp {
+    /// Registers an account and makes it an admin, as `coderank user set-role` would; answers
+    /// its access token.
+    pub async fn admin_token(&self, email: &str, password: &str) -> String {
+        let tokens = self.register(email, password).await;
+        sqlx::query("UPDATE users SET role = 'admin' WHERE email = $1::text::citext")
+            .bind(email)
+            .execute(&self.db().await)
+            .await
+            .expect("promote to admin");
+        tokens["access_token"].as_str().expect("access_token").to_owned()
+    }
+
+    /// Sends raw bytes (an upload such as a zip) with this content type and an optional bearer
+    /// token.
+    pub async fn send_bytes(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        bearer: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .request(method, self.url(path))
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body);
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request")
+    }
+}
+
+/// The object store of `.env` (Garage), opened as the application opens it.
+pub async fn object_store() -> coderank::storage::SharedStore {
+    coderank::storage::open(&storage_config(&services()))
+        .await
+        .expect("open the object store")
 }

@@ -1,0 +1,123 @@
+//! The judge queue: one table in PostgreSQL, leased with `FOR UPDATE SKIP LOCKED`.
+//!
+//! A job is inserted in the same transaction as its submission (or rejudge), so a submission
+//! is never without its job. A worker claims the highest-priority ready job with a fresh lease
+//! token and renews the lease while judging; if it dies, the lease runs out and another worker
+//! claims the job again. Every write a worker makes about a judging is fenced by its token, and
+//! the final one deletes the job row in the same transaction that records the verdict: a worker
+//! whose lease was taken over cannot record anything, so each judging is recorded exactly once.
+//! A job claimed [`MAX_ATTEMPTS`] times without finishing (it keeps killing workers) ends as IE.
+
+use std::time::Duration;
+
+use sqlx::{PgExecutor, PgPool};
+use uuid::Uuid;
+
+/// Claims after which a job is recorded as an internal error instead of judged again.
+pub const MAX_ATTEMPTS: i32 = 3;
+/// Priority of a fresh submission before the user's own priority is added.
+pub const FRESH_PRIORITY: i32 = 100;
+/// Priority of a rejudge: after every fresh submission.
+pub const REJUDGE_PRIORITY: i32 = 0;
+/// The channel workers listen on to learn of new jobs.
+pub const JOBS_CHANNEL: &str = "coderank_jobs";
+
+/// A job a worker holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lease {
+    pub judging_id: Uuid,
+    pub token: Uuid,
+    /// How many times the job has been claimed, this claim included.
+    pub attempts: i32,
+}
+
+/// Queues a judging (inside the caller's transaction) and wakes the workers at commit.
+pub async fn enqueue(db: &mut sqlx::PgConnection, judging_id: Uuid, priority: i32) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO judge_jobs (judging_id, priority) VALUES ($1, $2)",
+        judging_id,
+        priority
+    )
+    .execute(&mut *db)
+    .await?;
+    sqlx::query!("SELECT pg_notify($1, '')", JOBS_CHANNEL)
+        .execute(&mut *db)
+        .await?;
+    Ok(())
+}
+
+/// Claims the next ready job: never leased, or whose lease ran out.
+pub async fn claim(db: &PgPool, worker: &str, lease: Duration) -> sqlx::Result<Option<Lease>> {
+    let token = Uuid::new_v4();
+    let row = sqlx::query!(
+        r#"UPDATE judge_jobs SET attempts = attempts + 1, lease_token = $1, leased_by = $2,
+               lease_expires_at = now() + make_interval(secs => $3)
+           WHERE judging_id = (
+               SELECT judging_id FROM judge_jobs
+               WHERE lease_expires_at IS NULL OR lease_expires_at < now()
+               ORDER BY priority DESC, created_at
+               LIMIT 1 FOR UPDATE SKIP LOCKED)
+           RETURNING judging_id, attempts"#,
+        token,
+        worker,
+        lease.as_secs_f64(),
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|row| Lease {
+        judging_id: row.judging_id,
+        token,
+        attempts: row.attempts,
+    }))
+}
+
+/// Extends the lease; false when it is no longer ours (taken over, or the job is gone).
+pub async fn renew(db: &PgPool, lease: &Lease, duration: Duration) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        r#"UPDATE judge_jobs SET lease_expires_at = now() + make_interval(secs => $3)
+           WHERE judging_id = $1 AND lease_token = $2"#,
+        lease.judging_id,
+        lease.token,
+        duration.as_secs_f64(),
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Hands a job back unjudged (a worker shutting down), not counting the attempt.
+pub async fn release(db: &PgPool, lease: &Lease) -> sqlx::Result<()> {
+    sqlx::query!(
+        r#"UPDATE judge_jobs SET attempts = greatest(attempts - 1, 0), lease_token = NULL, leased_by = NULL,
+               lease_expires_at = NULL
+           WHERE judging_id = $1 AND lease_token = $2"#,
+        lease.judging_id,
+        lease.token,
+    )
+    .execute(db)
+    .await?;
+    sqlx::query!("SELECT pg_notify($1, '')", JOBS_CHANNEL)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Deletes the job if `lease` still holds it, inside the transaction that records the result;
+/// false means the lease was lost and nothing may be recorded.
+pub async fn complete(db: impl PgExecutor<'_>, lease: &Lease) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "DELETE FROM judge_jobs WHERE judging_id = $1 AND lease_token = $2",
+        lease.judging_id,
+        lease.token
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Jobs waiting or being judged, for `/readyz`-style displays and tests.
+pub async fn depth(db: &PgPool) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(r#"SELECT count(*) AS "count!" FROM judge_jobs"#)
+        .fetch_one(db)
+        .await
+}
