@@ -40,6 +40,9 @@ pub enum Command {
     Migrate(MigrateArgs),
     /// Measure the judge on this machine (per-test overhead, end-to-end judging, a baseline).
     Bench(crate::judge::bench::BenchArgs),
+    /// Measure the whole submission path here (HTTP, queue, workers, verdicts, leaderboard),
+    /// in a scratch database `coderank_bench`.
+    BenchPipeline(Box<crate::submissions::bench::PipelineArgs>),
     /// Judge one source file against a problem folder, with Docker alone.
     Judge(Box<crate::judge::commands::JudgeArgs>),
     /// List the languages CodeRank judges, with the versions their images really hold.
@@ -144,6 +147,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Worker(args) => crate::submissions::worker::run_worker(*args).await,
         Command::Judge(args) => crate::judge::commands::judge(*args).await,
         Command::Bench(args) => crate::judge::bench::bench(args).await,
+        Command::BenchPipeline(args) => {
+            let args = *args;
+            crate::submissions::bench::pipeline(args.serve, args.burst, args.samples).await
+        }
         Command::Languages(args) => crate::judge::commands::languages(args).await,
         Command::Problem {
             command: ProblemCommand::Verify(args),

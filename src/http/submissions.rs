@@ -611,9 +611,11 @@ async fn start_run(
             docker,
             supervisor,
             user_id,
-            language,
-            request.source,
-            request.stdin,
+            playground::Program {
+                language,
+                source: request.source,
+                stdin: request.stdin,
+            },
         )
         .await?;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);

@@ -69,7 +69,14 @@ pub async fn import_zip(
     let root = tokio::task::spawn_blocking(move || unpack(&zip, &target, &limits_copy))
         .await
         .map_err(anyhow::Error::from)??;
-    import_dir(db, store, limits, &root, options).await
+    // Files at the top of the zip have no folder to name the problem: the scratch directory's
+    // random name must not become the slug.
+    let folder = if root == scratch.path() {
+        None
+    } else {
+        folder_name(&root)
+    };
+    import_root(db, store, limits, &root, folder, options).await
 }
 
 /// Imports the package in directory `root`.
@@ -78,6 +85,23 @@ pub async fn import_dir(
     store: &SharedStore,
     limits: &ProblemsConfig,
     root: &Path,
+    options: ImportOptions,
+) -> Result<Problem, ImportError> {
+    import_root(db, store, limits, root, folder_name(root), options).await
+}
+
+fn folder_name(root: &Path) -> Option<String> {
+    root.file_name().map(|name| name.to_string_lossy().into_owned())
+}
+
+/// Imports the package in `root`; without a slug in `options`, the slug is made from `folder`,
+/// else from the title.
+async fn import_root(
+    db: &PgPool,
+    store: &SharedStore,
+    limits: &ProblemsConfig,
+    root: &Path,
+    folder: Option<String>,
     options: ImportOptions,
 ) -> Result<Problem, ImportError> {
     let root_owned = root.to_path_buf();
@@ -93,7 +117,7 @@ pub async fn import_dir(
             )))
         }
         None => {
-            let from_folder = root.file_name().map(|name| slugify(&name.to_string_lossy()));
+            let from_folder = folder.map(|name| slugify(&name));
             match from_folder.filter(|slug| is_slug(slug)) {
                 Some(slug) => slug,
                 None => slugify(&staged.title),

@@ -9,6 +9,7 @@
 //! - [`leaderboard`]: per-user and per-problem stats kept up to date at each verdict;
 //! - [`playground`]: one-off runs of a program on an input.
 
+pub mod bench;
 pub mod events;
 pub mod leaderboard;
 pub mod playground;

@@ -55,6 +55,14 @@ pub struct Run {
     pub created_at: DateTime<Utc>,
 }
 
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct Program {
+    pub language: Language,
+    pub source: String,
+    pub stdin: String,
+}
+
 /// Runs a few programs at a time for the whole process.
 #[derive(Debug, Clone)]
 pub struct Playground {
@@ -77,10 +85,13 @@ impl Playground {
         docker: bollard::Docker,
         supervisor: Vec<u8>,
         user_id: Uuid,
-        language: Language,
-        source: String,
-        stdin: String,
+        program: Program,
     ) -> anyhow::Result<Uuid> {
+        let Program {
+            language,
+            source,
+            stdin,
+        } = program;
         sqlx::query!(
             "DELETE FROM runs WHERE created_at < now() - make_interval(secs => $1)",
             KEPT_FOR_SECS
