@@ -83,7 +83,8 @@ pub async fn export_zip(db: &PgPool, cache: &TestDataCache, problem: &Problem) -
     tokio::task::spawn_blocking(move || zip_dir(&root, &slug)).await?
 }
 
-fn zip_dir(root: &Path, prefix: &str) -> anyhow::Result<Vec<u8>> {
+/// Zips the folder `root` with every path under `prefix/`, as a package is shipped.
+pub fn zip_dir(root: &Path, prefix: &str) -> anyhow::Result<Vec<u8>> {
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)

@@ -176,6 +176,28 @@ fn stage(root: &Path, limits: &ProblemsConfig) -> Result<Staged, ImportError> {
                 .to_owned(),
         ));
     };
+    let limit = |what: &str, mib: u64| {
+        i32::try_from(mib)
+            .ok()
+            .filter(|mib| (1..=65_536).contains(mib))
+            .ok_or_else(|| {
+                ImportError::Invalid(format!(
+                    "problem.yaml: limits.{what} must be 1 to 65536 MiB, not {mib}"
+                ))
+            })
+    };
+    let memory_mb = limit("memory", package.limits.memory_mib)?;
+    let output_mb = limit("output", package.limits.output_mib)?;
+    if !(0.001..=60.0).contains(&time_limit.seconds) {
+        return Err(ImportError::Invalid(format!(
+            "the time limit must be at most 60 s, not {} s",
+            time_limit.seconds
+        )));
+    }
+    let title: String = package.name.preferred().trim().chars().take(200).collect();
+    if title.is_empty() {
+        return Err(ImportError::Invalid("problem.yaml: name is empty".to_owned()));
+    }
     let package_yaml = std::fs::read_to_string(root.join("problem.yaml")).map_err(anyhow::Error::from)?;
     let mut tests = Vec::new();
     for case in &package.test_cases {
@@ -225,7 +247,7 @@ fn stage(root: &Path, limits: &ProblemsConfig) -> Result<Staged, ImportError> {
     })?;
     let statement = package.statement.as_ref();
     Ok(Staged {
-        title: package.name.preferred().trim().chars().take(200).collect(),
+        title,
         statement: statement.map(|s| s.source.clone()).unwrap_or_default(),
         statement_format: match statement.map(|s| s.format) {
             Some(StatementFormat::Latex) => "latex",
@@ -235,8 +257,8 @@ fn stage(root: &Path, limits: &ProblemsConfig) -> Result<Staged, ImportError> {
             .map(|s| relative(&s.path))
             .unwrap_or_else(|| "statement/problem.en.md".to_owned()),
         time_limit_ms: (time_limit.seconds * 1000.0).round().clamp(1.0, 60_000.0) as i32,
-        memory_mb: i32::try_from(package.limits.memory_mib).unwrap_or(i32::MAX),
-        output_mb: i32::try_from(package.limits.output_mib).unwrap_or(i32::MAX),
+        memory_mb,
+        output_mb,
         checker: match package.validation {
             Validation::Default => "default",
             Validation::Custom(_) => "custom",

@@ -688,6 +688,66 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_matrix_says() {
         created["id"].as_str().expect("id").to_owned()
     };
     let other_id = other["user"]["id"].as_str().expect("id").to_owned();
+    // Problems: one published, one not, one to delete. Their test data is unique to this run,
+    // since deleting collects objects from the store every test shares.
+    let admin_token = tokens[2].as_deref();
+    let unique = |label: &str| format!("{label} {}\n", uuid::Uuid::new_v4());
+    for slug in ["matrix-public", "matrix-hidden", "matrix-doomed"] {
+        let created = app
+            .call(
+                Method::POST,
+                "/api/v1/problems",
+                admin_token,
+                Some(json!({ "slug": slug, "title": slug })),
+            )
+            .await;
+        assert_eq!(created.status(), StatusCode::CREATED, "create {slug}");
+    }
+    for (slug, name) in [
+        ("matrix-public", "1"),
+        ("matrix-hidden", "1"),
+        ("matrix-hidden", "2"),
+    ] {
+        let added = app
+            .call(
+                Method::POST,
+                &format!("/api/v1/problems/{slug}/tests"),
+                admin_token,
+                Some(
+                    json!({ "kind": "sample", "name": name, "input": unique("in"), "answer": unique("ans") }),
+                ),
+            )
+            .await;
+        assert_eq!(added.status(), StatusCode::OK, "add a test to {slug}");
+    }
+    let published = app
+        .call(
+            Method::PATCH,
+            "/api/v1/problems/matrix-public",
+            admin_token,
+            Some(json!({ "published": true })),
+        )
+        .await;
+    assert_eq!(published.status(), StatusCode::OK, "publish");
+    let hidden_test_ids: Vec<String> = {
+        let tests: Value = app
+            .call(
+                Method::GET,
+                "/api/v1/problems/matrix-hidden/tests",
+                admin_token,
+                None,
+            )
+            .await
+            .json()
+            .await
+            .expect("JSON");
+        tests
+            .as_array()
+            .expect("test cases")
+            .iter()
+            .map(|test| test["id"].as_str().expect("id").to_owned())
+            .collect()
+    };
     let row =
         |method: Method, template: &'static str, path: &str, body: Option<Value>, expect: [u16; 4]| Row {
             method,
@@ -696,6 +756,22 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_matrix_says() {
             body,
             expect,
         };
+    // A queued submission of the user's (the app has no workers, so it stays queued).
+    let submission_id = {
+        let submitted: Value = app
+            .call(
+                Method::POST,
+                "/api/v1/submissions",
+                tokens[3].as_deref(),
+                Some(json!({ "problem": "matrix-public", "language": "python3", "source": "print(1)" })),
+            )
+            .await
+            .json()
+            .await
+            .expect("JSON");
+        submitted["id"].as_str().expect("id").to_owned()
+    };
+    let submit = json!({ "problem": "matrix-public", "language": "python3", "source": "print(2)" });
     // Logout last: it ends the callers' sessions.
     let rows = vec![
         row(Method::GET, "/healthz", "/healthz", None, [200, 200, 200, 200]),
@@ -783,6 +859,186 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_matrix_says() {
             &format!("/api/v1/users/{other_id}"),
             Some(json!({ "role": "user" })),
             [401, 403, 200, 403],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/problems",
+            "/api/v1/problems",
+            None,
+            [200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/problems/{slug}",
+            "/api/v1/problems/matrix-public",
+            None,
+            [200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/problems/{slug}",
+            "/api/v1/problems/matrix-hidden",
+            None,
+            [404, 404, 200, 404],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/problems",
+            "/api/v1/problems",
+            Some(json!({ "slug": "matrix-created", "title": "Created" })),
+            [401, 403, 201, 403],
+        ),
+        row(
+            Method::PATCH,
+            "/api/v1/problems/{slug}",
+            "/api/v1/problems/matrix-public",
+            Some(json!({ "title": "Matrix Public" })),
+            [401, 403, 200, 403],
+        ),
+        // A JSON body gets an admin as far as the content-type check.
+        row(
+            Method::POST,
+            "/api/v1/problems/import",
+            "/api/v1/problems/import",
+            None,
+            [401, 403, 415, 403],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/problems/{slug}/export",
+            "/api/v1/problems/matrix-public/export",
+            None,
+            [401, 403, 200, 403],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/problems/{slug}/tests",
+            "/api/v1/problems/matrix-public/tests",
+            None,
+            [401, 403, 200, 403],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/problems/{slug}/tests",
+            "/api/v1/problems/matrix-public/tests",
+            Some(json!({ "kind": "secret", "name": "m", "input": unique("in"), "answer": unique("ans") })),
+            [401, 403, 200, 403],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/problems/{slug}/tests/zip",
+            "/api/v1/problems/matrix-public/tests/zip",
+            None,
+            [401, 403, 415, 403],
+        ),
+        // Before the test case is deleted: the order names every case.
+        row(
+            Method::PUT,
+            "/api/v1/problems/{slug}/tests/order",
+            "/api/v1/problems/matrix-hidden/tests/order",
+            Some(json!({ "ids": hidden_test_ids })),
+            [401, 403, 200, 403],
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/problems/{slug}/tests/{id}",
+            &format!("/api/v1/problems/matrix-hidden/tests/{}", hidden_test_ids[1]),
+            None,
+            [401, 403, 204, 403],
+        ),
+        row(
+            Method::PUT,
+            "/api/v1/problems/{slug}/validator",
+            "/api/v1/problems/matrix-public/validator",
+            Some(json!({ "files": { "validate.py": unique("# validator") } })),
+            [401, 403, 200, 403],
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/problems/{slug}/validator",
+            "/api/v1/problems/matrix-public/validator",
+            None,
+            [401, 403, 200, 403],
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/problems/{slug}",
+            "/api/v1/problems/matrix-doomed",
+            None,
+            [401, 403, 200, 403],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/submissions",
+            "/api/v1/submissions",
+            Some(submit),
+            [401, 202, 202, 202],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/submissions",
+            "/api/v1/submissions",
+            None,
+            [200, 200, 200, 200],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/submissions/{id}",
+            &format!("/api/v1/submissions/{submission_id}"),
+            None,
+            [200, 200, 200, 200],
+        ),
+        // Plain GETs without the upgrade handshake: 400 from the WebSocket extractor, which runs
+        // after authorization (so anonymous callers of the signed-in stream still get 401).
+        row(
+            Method::GET,
+            "/api/v1/submissions/{id}/ws",
+            &format!("/api/v1/submissions/{submission_id}/ws"),
+            None,
+            [400, 400, 400, 400],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/submissions/ws",
+            "/api/v1/submissions/ws",
+            None,
+            [401, 400, 400, 400],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/submissions/{id}/rejudge",
+            &format!("/api/v1/submissions/{submission_id}/rejudge"),
+            None,
+            [401, 403, 202, 403],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/problems/{slug}/rejudge",
+            "/api/v1/problems/matrix-public/rejudge",
+            None,
+            [401, 403, 202, 403],
+        ),
+        // An unknown language: the playground refuses before running anything.
+        row(
+            Method::POST,
+            "/api/v1/runs",
+            "/api/v1/runs",
+            Some(json!({ "language": "cobol", "source": "x", "stdin": "" })),
+            [401, 422, 422, 422],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/runs/{id}",
+            &format!("/api/v1/runs/{}", uuid::Uuid::new_v4()),
+            None,
+            [401, 404, 404, 404],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/leaderboard",
+            "/api/v1/leaderboard",
+            None,
+            [200, 200, 200, 200],
         ),
         row(
             Method::POST,

@@ -5,6 +5,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod accounts;
+mod browser;
 mod cli;
 mod errors;
 mod health;
@@ -14,4 +15,6 @@ mod judge_images;
 mod migrations;
 mod oauth;
 mod openapi;
+mod problems;
 mod storage;
+mod submissions;
