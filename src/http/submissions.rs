@@ -63,6 +63,45 @@ pub fn admin_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(rejudge_submission))
         .routes(routes!(rejudge_problem))
+        .routes(routes!(judge_status))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JudgeStatus {
+    /// Judgings queued or being judged.
+    pub queue_depth: i64,
+    /// Workers seen in the last minute.
+    pub workers: Vec<crate::submissions::queue::WorkerStatus>,
+    /// The 20 newest submissions.
+    pub recent: Vec<SubmissionView>,
+}
+
+/// The judge at a glance: queue depth, live workers, recent verdicts.
+#[utoipa::path(get, path = "/api/v1/status", tag = "submissions", security(("bearer" = []), ("session" = [])),
+    responses((status = 200, body = JudgeStatus), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn judge_status(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+) -> Result<Json<JudgeStatus>, AppError> {
+    use crate::submissions::queue;
+    let queue_depth = queue::depth(&state.db).await.map_err(anyhow::Error::from)?;
+    let workers = queue::workers(&state.db).await.map_err(anyhow::Error::from)?;
+    let filter = Filter {
+        limit: 20,
+        ..Filter::default()
+    };
+    let rows = records::list(&state.db, &filter)
+        .await
+        .map_err(anyhow::Error::from)?;
+    let mut recent = Vec::with_capacity(rows.len());
+    for row in rows {
+        recent.push(view(&state, row, Some(&admin), false).await?);
+    }
+    Ok(Json(JudgeStatus {
+        queue_depth,
+        workers,
+        recent,
+    }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

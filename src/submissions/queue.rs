@@ -121,3 +121,67 @@ pub async fn depth(db: &PgPool) -> sqlx::Result<i64> {
         .fetch_one(db)
         .await
 }
+
+/// A worker holding leases now, with how many jobs it is judging; for the status page.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ActiveWorker {
+    pub name: String,
+    pub jobs: i64,
+}
+
+/// Workers with a live lease. A worker that is idle holds none, so it is not listed.
+pub async fn active_workers(db: &PgPool) -> sqlx::Result<Vec<ActiveWorker>> {
+    sqlx::query_as::<_, ActiveWorker>(
+        r#"SELECT leased_by AS name, count(*) AS jobs FROM judge_jobs
+           WHERE leased_by IS NOT NULL AND lease_expires_at > now()
+           GROUP BY leased_by ORDER BY leased_by"#,
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// A judge worker that announced itself recently.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct WorkerStatus {
+    /// `host:pid`.
+    pub name: String,
+    pub slots: i32,
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    pub last_seen_at: chrono::DateTime<chrono::Utc>,
+    /// Judgings it holds now.
+    pub judging: i64,
+}
+
+/// Records that worker `name` with `slots` slots is alive.
+pub async fn heartbeat(db: &PgPool, name: &str, slots: i32) -> sqlx::Result<()> {
+    sqlx::query!(
+        r#"INSERT INTO judge_workers (name, slots) VALUES ($1, $2)
+           ON CONFLICT (name) DO UPDATE SET slots = EXCLUDED.slots, last_seen_at = now()"#,
+        name,
+        slots
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Forgets a worker that stopped.
+pub async fn sign_off(db: &PgPool, name: &str) -> sqlx::Result<()> {
+    sqlx::query!("DELETE FROM judge_workers WHERE name = $1", name)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Workers seen in the last minute, with the judgings each holds.
+pub async fn workers(db: &PgPool) -> sqlx::Result<Vec<WorkerStatus>> {
+    sqlx::query_as!(
+        WorkerStatus,
+        r#"SELECT w.name, w.slots, w.started_at, w.last_seen_at,
+               (SELECT count(*) FROM judge_jobs j WHERE j.leased_by = w.name AND j.lease_expires_at > now()) AS "judging!"
+           FROM judge_workers w WHERE w.last_seen_at > now() - interval '1 minute'
+           ORDER BY w.started_at"#
+    )
+    .fetch_all(db)
+    .await
+}

@@ -70,6 +70,17 @@ impl Worker {
     pub async fn run(self, slots: usize, shutdown: CancellationToken) -> anyhow::Result<()> {
         let wake = Arc::new(Notify::new());
         let listener = tokio::spawn(listen(self.db.clone(), Arc::clone(&wake), shutdown.clone()));
+        let heartbeat = {
+            let (db, name, slots) = (self.db.clone(), self.name.clone(), slots as i32);
+            tokio::spawn(async move {
+                loop {
+                    if let Err(err) = queue::heartbeat(&db, &name, slots).await {
+                        tracing::warn!(error = %err, "cannot announce the worker");
+                    }
+                    tokio::time::sleep(Duration::from_secs(10)).await;
+                }
+            })
+        };
         let cpus = std::thread::available_parallelism().map(usize::from).unwrap_or(1);
         let mut tasks = Vec::new();
         for slot in 0..slots {
@@ -85,6 +96,10 @@ impl Worker {
             task.await?;
         }
         listener.abort();
+        heartbeat.abort();
+        if let Err(err) = queue::sign_off(&self.db, &self.name).await {
+            tracing::warn!(error = %err, "cannot sign the worker off");
+        }
         tracing::info!(worker = %self.name, "judge worker stopped");
         Ok(())
     }

@@ -1041,6 +1041,13 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_matrix_says() {
             [200, 200, 200, 200],
         ),
         row(
+            Method::GET,
+            "/api/v1/status",
+            "/api/v1/status",
+            None,
+            [401, 403, 200, 403],
+        ),
+        row(
             Method::POST,
             "/api/v1/auth/logout",
             "/api/v1/auth/logout",
