@@ -12,6 +12,14 @@ use uuid::Uuid;
 /// Recomputes the stats of one user on one problem, then that user's totals. A problem counts
 /// as solved from the first submission whose current verdict is AC (a rejudge can change that).
 pub async fn update(db: &mut sqlx::PgConnection, user_id: Uuid, problem_id: Uuid) -> sqlx::Result<()> {
+    // Workers record verdicts of one user at the same time. Each statement below sees only
+    // verdicts committed when it starts, so the later of two such transactions would write
+    // stats that miss the earlier one's verdict. Locking the user's row first serializes them
+    // (the statements after the wait see the other's commit); NO KEY UPDATE still lets new
+    // submissions of the user reference the row meanwhile.
+    sqlx::query!("SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE", user_id)
+        .fetch_optional(&mut *db)
+        .await?;
     sqlx::query!(
         r#"INSERT INTO user_problem_stats (user_id, problem_id, attempts, solved_at)
            SELECT $1, $2, count(*)::int, min(s.created_at) FILTER (WHERE j.verdict = 'AC')
@@ -73,6 +81,29 @@ pub struct ProblemStatistics {
 pub struct Leaderboard {
     pub standings: Vec<Standing>,
     pub problems: Vec<ProblemStatistics>,
+}
+
+/// One problem a user has tried: its slug and title, whether they solved it, and how often
+/// they submitted. For solved marks and profiles.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Attempted {
+    pub slug: String,
+    pub title: String,
+    pub solved: bool,
+    pub attempts: i32,
+}
+
+/// Every problem `user_id` has submitted to, by slug.
+#[tracing::instrument(skip(db))]
+pub async fn attempted(db: &PgPool, user_id: Uuid) -> sqlx::Result<Vec<Attempted>> {
+    sqlx::query_as::<_, Attempted>(
+        r#"SELECT p.slug, p.title, ups.solved_at IS NOT NULL AS solved, ups.attempts
+           FROM user_problem_stats ups JOIN problems p ON p.id = ups.problem_id
+           WHERE ups.user_id = $1 ORDER BY p.slug"#,
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await
 }
 
 /// A page of the leaderboard and the per-problem statistics.
