@@ -12,7 +12,8 @@
 //! - [`docker`]: the connection to the Docker engine that runs the judge sandboxes;
 //! - [`judge`]: verdicts and checkers (the sandbox is to come);
 //! - [`problems`]: the ICPC / Kattis problem package format;
-//! - [`telemetry`]: logging and tracing set-up.
+//! - [`telemetry`]: logging and tracing set-up;
+//! - [`web`]: the web UI, HTML pages on the same app as the API.
 
 pub mod accounts;
 pub mod cli;
@@ -25,3 +26,4 @@ pub mod problems;
 pub mod storage;
 pub mod submissions;
 pub mod telemetry;
+pub mod web;

@@ -315,8 +315,13 @@ pub struct ProviderInfo {
 /// The ways to sign in on this server, for a login page.
 #[utoipa::path(get, path = "/api/v1/auth/providers", tag = "auth", responses((status = 200, body = SignInOptions)))]
 async fn providers(State(state): State<AppState>) -> Json<SignInOptions> {
+    Json(sign_in_options(&state))
+}
+
+/// The ways to sign in, as the API and the sign-in page show them.
+pub(crate) fn sign_in_options(state: &AppState) -> SignInOptions {
     let config = &state.accounts.config;
-    Json(SignInOptions {
+    SignInOptions {
         local_login: config.local_login,
         registration: config.local_login && config.registration,
         providers: state
@@ -330,7 +335,7 @@ async fn providers(State(state): State<AppState>) -> Json<SignInOptions> {
                 login_url: format!("/api/v1/auth/{}/login", provider.name),
             })
             .collect(),
-    })
+    }
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

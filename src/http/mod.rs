@@ -9,12 +9,12 @@
 //! runs the [`extract::CurrentUser`] or [`extract::Admin`] extractor first.
 
 mod account;
-mod auth;
+pub(crate) mod auth;
 pub mod error;
 pub mod extract;
 mod health;
 pub mod openapi;
-mod problems;
+pub(crate) mod problems;
 mod submissions;
 mod users;
 
@@ -122,7 +122,9 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .merge(admin)
         .split_for_parts();
     api.merge(openapi::router(document))
-        .fallback(error::not_found)
+        // The web UI's pages, outside the OpenAPI document.
+        .merge(crate::web::router(state.clone()))
+        .fallback(crate::web::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(
             ServiceBuilder::new()

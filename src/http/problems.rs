@@ -165,17 +165,22 @@ async fn get_problem(
     Path(slug): Path<String>,
 ) -> Result<Json<ProblemDetail>, AppError> {
     let admin = user.is_some_and(|current| current.user.role == Role::Admin);
-    let problem = find_problem(&state, &slug).await?;
+    Ok(Json(detail(&state, &slug, admin).await?))
+}
+
+/// A problem with its samples as `get_problem` answers it; the web pages show the same.
+pub(crate) async fn detail(state: &AppState, slug: &str, admin: bool) -> Result<ProblemDetail, AppError> {
+    let problem = find_problem(state, slug).await?;
     if !admin && (!problem.published || problem.archived_at.is_some()) {
-        return Err(not_found(&slug));
+        return Err(not_found(slug));
     }
     let tests = records::test_cases(&state.db, problem.id)
         .await
         .map_err(anyhow::Error::from)?;
     let mut samples = Vec::new();
     for test in tests.iter().filter(|test| test.kind == "sample") {
-        let (input, input_cut) = shown(&state, &test.input_sha256).await?;
-        let (answer, answer_cut) = shown(&state, &test.answer_sha256).await?;
+        let (input, input_cut) = shown(state, &test.input_sha256).await?;
+        let (answer, answer_cut) = shown(state, &test.answer_sha256).await?;
         samples.push(Sample {
             name: test.package_name(),
             input,
@@ -183,11 +188,11 @@ async fn get_problem(
             truncated: input_cut || answer_cut,
         });
     }
-    Ok(Json(ProblemDetail {
+    Ok(ProblemDetail {
         problem,
         samples,
         test_count: tests.len(),
-    }))
+    })
 }
 
 async fn shown(state: &AppState, sha: &str) -> Result<(String, bool), AppError> {

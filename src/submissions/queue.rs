@@ -122,24 +122,6 @@ pub async fn depth(db: &PgPool) -> sqlx::Result<i64> {
         .await
 }
 
-/// A worker holding leases now, with how many jobs it is judging; for the status page.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ActiveWorker {
-    pub name: String,
-    pub jobs: i64,
-}
-
-/// Workers with a live lease. A worker that is idle holds none, so it is not listed.
-pub async fn active_workers(db: &PgPool) -> sqlx::Result<Vec<ActiveWorker>> {
-    sqlx::query_as::<_, ActiveWorker>(
-        r#"SELECT leased_by AS name, count(*) AS jobs FROM judge_jobs
-           WHERE leased_by IS NOT NULL AND lease_expires_at > now()
-           GROUP BY leased_by ORDER BY leased_by"#,
-    )
-    .fetch_all(db)
-    .await
-}
-
 /// A judge worker that announced itself recently.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct WorkerStatus {

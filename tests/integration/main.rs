@@ -18,3 +18,4 @@ mod openapi;
 mod problems;
 mod storage;
 mod submissions;
+mod web;

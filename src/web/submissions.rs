@@ -1,0 +1,235 @@
+//! The submission page (filled in and kept live by `app.js` over the API's WebSocket), the
+//! visitor's own history, and every submission for admins, with filters.
+
+use askama::Template;
+use axum::{
+    extract::{Path, Query, State},
+    response::Html,
+    routing::get,
+    Router,
+};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{render, Nav, PageAdmin, PageError, SignedIn, Viewer};
+use crate::{
+    http::{error::AppError, AppState},
+    submissions::records::{self, Filter, SubmissionRow},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/submissions", get(mine))
+        .route("/submissions/{id}", get(submission))
+        .route("/admin/submissions", get(all))
+}
+
+/// A submission as a row of a listing.
+pub struct Line {
+    pub id: String,
+    pub short_id: String,
+    pub when: String,
+    pub user_id: String,
+    pub user: String,
+    pub problem: String,
+    pub problem_title: String,
+    pub language: String,
+    /// The verdict, or the status while judging.
+    pub outcome: String,
+    pub verdict_class: String,
+    pub time: String,
+    pub memory: String,
+}
+
+impl From<SubmissionRow> for Line {
+    fn from(row: SubmissionRow) -> Self {
+        let (outcome, verdict_class) = match &row.verdict {
+            Some(verdict) => (verdict.clone(), format!("v-{}", verdict.to_lowercase())),
+            None => (row.status.clone(), "v-pending".to_owned()),
+        };
+        Self {
+            id: row.id.to_string(),
+            short_id: row.id.simple().to_string()[..8].to_owned(),
+            when: row.created_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            user_id: row.user_id.to_string(),
+            user: row.user_name,
+            problem: row.problem_slug,
+            problem_title: row.problem_title,
+            language: row.language,
+            outcome,
+            verdict_class,
+            time: row.time_ms.map(|ms| format!("{ms} ms")).unwrap_or_default(),
+            memory: row
+                .memory_kb
+                .map(|kb| format!("{:.1} MiB", f64::from(kb) / 1024.0))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "submission.html")]
+struct SubmissionPage {
+    nav: Nav,
+    line: Line,
+    status: String,
+    /// Whether the visitor sees tests, source and compiler output (author or admin).
+    privileged: bool,
+    admin: bool,
+}
+
+async fn submission(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<Uuid>,
+) -> Result<Html<String>, PageError> {
+    let row = records::find(&state.db, id)
+        .await
+        .map_err(anyhow::Error::from)?
+        .ok_or_else(|| AppError::NotFound(format!("no submission {id}")))?;
+    let admin = viewer.nav.is_admin();
+    let privileged = admin
+        || viewer
+            .current
+            .as_ref()
+            .is_some_and(|current| current.user.id == row.user_id);
+    render(&SubmissionPage {
+        nav: viewer.nav,
+        status: row.status.clone(),
+        line: Line::from(row),
+        privileged,
+        admin,
+    })
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct ListQuery {
+    pub problem: Option<String>,
+    pub verdict: Option<String>,
+    pub language: Option<String>,
+    pub user: Option<Uuid>,
+    pub before: Option<Uuid>,
+}
+
+#[derive(Template)]
+#[template(path = "submissions.html")]
+struct ListPage {
+    nav: Nav,
+    heading: &'static str,
+    /// The form's target: this page.
+    action: &'static str,
+    problem: String,
+    /// Each language id and whether the filter has it.
+    languages: Vec<(String, bool)>,
+    lines: Vec<Line>,
+    next: Option<String>,
+    /// Each verdict and whether the filter has it.
+    verdicts: Vec<(&'static str, bool)>,
+}
+
+const VERDICTS: &[&str] = &["AC", "WA", "TLE", "MLE", "RE", "CE", "OLE", "IE"];
+const PAGE: i64 = 50;
+
+async fn mine(
+    State(state): State<AppState>,
+    SignedIn { current, nav }: SignedIn,
+    Query(query): Query<ListQuery>,
+) -> Result<Html<String>, PageError> {
+    let user = Some(current.user.id);
+    listing(&state, nav, "My submissions", "/submissions", user, query).await
+}
+
+async fn all(
+    State(state): State<AppState>,
+    PageAdmin(SignedIn { nav, .. }): PageAdmin,
+    Query(query): Query<ListQuery>,
+) -> Result<Html<String>, PageError> {
+    let user = query.user;
+    listing(&state, nav, "All submissions", "/admin/submissions", user, query).await
+}
+
+async fn listing(
+    state: &AppState,
+    nav: Nav,
+    heading: &'static str,
+    action: &'static str,
+    user_id: Option<Uuid>,
+    query: ListQuery,
+) -> Result<Html<String>, PageError> {
+    let some = |value: Option<String>| {
+        value
+            .map(|text| text.trim().to_owned())
+            .filter(|text| !text.is_empty())
+    };
+    let problem = some(query.problem);
+    let verdict = some(query.verdict).filter(|verdict| VERDICTS.contains(&verdict.as_str()));
+    let language = some(query.language);
+    let mut rows = records::list(
+        &state.db,
+        &Filter {
+            user_id,
+            problem_slug: problem.clone(),
+            verdict: verdict.clone(),
+            language: language.clone(),
+            before: query.before,
+            limit: PAGE + 1,
+        },
+    )
+    .await
+    .map_err(anyhow::Error::from)?;
+    let more = rows.len() as i64 > PAGE;
+    rows.truncate(PAGE as usize);
+    let next = more.then(|| rows.last().map(|row| row.id)).flatten().map(|last| {
+        let mut link = url::form_urlencoded::Serializer::new(String::new());
+        for (key, value) in [
+            ("problem", &problem),
+            ("verdict", &verdict),
+            ("language", &language),
+        ] {
+            if let Some(value) = value {
+                link.append_pair(key, value);
+            }
+        }
+        if action.starts_with("/admin") {
+            if let Some(user) = user_id {
+                link.append_pair("user", &user.to_string());
+            }
+        }
+        link.append_pair("before", &last.to_string());
+        format!("{action}?{}", link.finish())
+    });
+    render(&ListPage {
+        nav,
+        heading,
+        action,
+        problem: problem.unwrap_or_default(),
+        languages: super::problems::languages()?
+            .into_iter()
+            .map(|option| {
+                let selected = language.as_deref() == Some(option.id.as_str());
+                (option.id, selected)
+            })
+            .collect(),
+        lines: rows.into_iter().map(Line::from).collect(),
+        next,
+        verdicts: VERDICTS
+            .iter()
+            .map(|name| (*name, verdict.as_deref() == Some(*name)))
+            .collect(),
+    })
+}
+
+/// The latest submissions of one user (profile) or of everyone (status page).
+pub async fn recent(state: &AppState, user_id: Option<Uuid>, limit: i64) -> Result<Vec<Line>, PageError> {
+    let filter = Filter {
+        user_id,
+        limit,
+        ..Filter::default()
+    };
+    Ok(records::list(&state.db, &filter)
+        .await
+        .map_err(anyhow::Error::from)?
+        .into_iter()
+        .map(Line::from)
+        .collect())
+}
