@@ -20,7 +20,7 @@ use bollard::{
     Docker,
 };
 use coderank_supervisor::protocol::{
-    encode_header, run_payloads, ErrorReply, Hello, Reply, Request, RunRequest, RunResult, Sealed, Written,
+    encode_frame, run_payloads, ErrorReply, Hello, Reply, Request, RunRequest, RunResult, Sealed, Written,
     MAX_HEADER_BYTES, PROTOCOL_VERSION,
 };
 use futures::{Stream, StreamExt, TryStreamExt};
@@ -205,10 +205,7 @@ impl Sandbox {
     }
 
     async fn send<T: Serialize>(&mut self, header: &T, payloads: &[&[u8]]) -> anyhow::Result<()> {
-        self.to.write_all(&encode_header(header)?).await?;
-        for payload in payloads {
-            self.to.write_all(payload).await?;
-        }
+        self.to.write_all(&encode_frame(header, payloads)?).await?;
         self.to.flush().await.context("cannot write to the supervisor")
     }
 
