@@ -17,6 +17,7 @@ use super::{
     images,
     languages::Languages,
     sandbox::{Sandbox, SandboxSpec},
+    source::Source,
 };
 use crate::{config::DockerConfig, docker::DockerEngine};
 
@@ -82,7 +83,7 @@ pub async fn bench(args: BenchArgs) -> anyhow::Result<()> {
                 &docker,
                 &package,
                 table.get(language)?,
-                source.as_bytes(),
+                &Source::file("aplusb", source),
                 &options,
                 |_| {},
             )
