@@ -6,7 +6,7 @@
 
 use std::{
     fs, io,
-    os::unix::fs::{DirBuilderExt, PermissionsExt},
+    os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt},
     path::{Path, PathBuf},
 };
 
@@ -71,15 +71,17 @@ pub fn count_judge_processes() -> u32 {
     u32::try_from(live).unwrap_or(u32::MAX)
 }
 
-/// Empties `/tmp` (but for the supervisor's own files, which start with `.coderank`), the
-/// shared directories and the IPC objects, and makes a new empty scratch directory for the
-/// judge user. Always a new one: a directory the last program had could carry its state in its
-/// times or extended attributes.
+/// Empties `/tmp` (but for the supervisor's own files: root's, with names starting with
+/// `.coderank`), the shared directories and the IPC objects, and makes a new empty scratch
+/// directory for the judge user. Always a new one: a directory the last program had could carry
+/// its state in its times or extended attributes.
 pub fn fresh_scratch() -> io::Result<PathBuf> {
     remove_ipc_objects()?;
     for entry in fs::read_dir(TMP_DIR)? {
         let entry = entry?;
-        if !entry.file_name().to_string_lossy().starts_with(".coderank") {
+        let own =
+            entry.file_name().to_string_lossy().starts_with(".coderank") && entry.metadata()?.uid() == 0;
+        if !own {
             remove_entry(&entry)?;
         }
     }
