@@ -93,7 +93,9 @@ fn main() {
                     Ok(ran) => {
                         let mut payloads: Vec<&[u8]> = vec![&ran.stdout, &ran.stderr];
                         payloads.extend(ran.collected.iter().map(Vec::as_slice));
-                        send(&mut output, &ran.result, &payloads)
+                        let sent = send(&mut output, &ran.result, &payloads);
+                        runner.prepare();
+                        sent
                     }
                     Err(err) => reply_error(&mut output, format!("cannot run {:?}: {err}", run.argv)),
                 },

@@ -50,6 +50,8 @@ pub struct Runner {
     /// The cgroup's OOM-kill count as last read; it only grows when a process is SIGKILLed, so
     /// it is read again only after a run in which one was.
     oom_kills: Option<u64>,
+    /// A fresh scratch directory made since the last run ended (see [`Runner::prepare`]).
+    prepared: Option<PathBuf>,
 }
 
 impl Runner {
@@ -74,7 +76,18 @@ impl Runner {
             stack: vec![0; spawn::CHILD_STACK_BYTES],
             env: std::env::vars_os().collect(),
             oom_kills: oom_kills(),
+            prepared: None,
         })
+    }
+
+    /// Cleans up after the last run and makes the next run's scratch directory now, while its
+    /// answer travels to the worker and the next request travels back, rather than once that
+    /// request is here. No process of the judge user exists between runs, so nothing can change
+    /// what this leaves; a failure is left for the next scratch run to meet and report.
+    pub fn prepare(&mut self) {
+        if self.prepared.is_none() {
+            self.prepared = cleanup::fresh_scratch().ok();
+        }
     }
 
     /// The program's environment: the image's, with HOME and TMPDIR set to its own directory,
@@ -102,10 +115,15 @@ impl Runner {
             ));
         }
         let limits = run.limits;
+        // Whatever this run does, the prepared scratch is no longer fresh after it.
+        let prepared = self.prepared.take();
         let cwd = match run.workdir {
             Workdir::Work => PathBuf::from(WORK_DIR),
             Workdir::Scratch => {
-                let scratch = cleanup::fresh_scratch()?;
+                let scratch = match prepared {
+                    Some(scratch) => scratch,
+                    None => cleanup::fresh_scratch()?,
+                };
                 place_files(&scratch, &run.files, files)?;
                 scratch
             }
