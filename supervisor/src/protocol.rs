@@ -131,7 +131,8 @@ pub struct RunResult {
     #[serde(default)]
     pub wall_us: u64,
     /// Time the supervisor spent on this request besides the program's own wall time
-    /// (scratch set-up, spawning, killing and reaping), in microseconds.
+    /// (input, spawning, killing and reaping, and the scratch set-up when it was not made
+    /// ahead, between runs), in microseconds.
     #[serde(default)]
     pub supervisor_us: u64,
     /// Processes left alive when the main process ended, all killed.
