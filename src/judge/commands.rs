@@ -449,7 +449,8 @@ async fn judge_submission(
     options: &JudgeOptions,
     submission: &crate::problems::package::Submission,
 ) -> anyhow::Result<Report> {
-    let source = Source::read(&submission.path)?;
+    let path = submission.path.clone();
+    let source = tokio::task::spawn_blocking(move || Source::read(&path)).await??;
     let language = source.language(table)?;
     engine::judge(docker, package, language, &source, options, |_| {}).await
 }
