@@ -339,6 +339,27 @@ mod tests {
     }
 
     #[test]
+    fn a_files_table_must_say_what_it_compiles_and_name_an_entry_it_uses() {
+        let row = |files: &str| {
+            format!(
+                "[[languages]]\nid = \"x\"\nname = \"x\"\nextensions = [\"x\"]\nimage = \"coderank-judge-x:1\"\n\
+                 source_file = \"main.x\"\nrun = [\"./main\"]\nversion = [\"x\"]\n\n[languages.files]\n{files}\n"
+            )
+        };
+        assert!(Languages::parse(&row("sources = [\"x\"]\ncompile = [\"cc\", \"{sources}\"]")).is_ok());
+        for bad in [
+            "sources = []\ncompile = [\"cc\", \"{sources}\"]",
+            "sources = [\"x\"]\ncompile = []",
+            "sources = [\"x\"]\nrun = [\"x\", \"{entry}\"]",
+        ] {
+            assert!(
+                matches!(Languages::parse(&row(bad)), Err(LanguageError::Incomplete { .. })),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
     fn malformed_tables_are_refused_with_the_reason() {
         let row = |id: &str, run: &str| {
             format!(
