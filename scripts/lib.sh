@@ -5,6 +5,8 @@ export CODERANK_CACHE=${CODERANK_CACHE:-$HOME/.cache/coderank}
 # every compiled dependency.
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$CODERANK_CACHE/target}
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+# Queries are checked against .sqlx/ (scripts/sqlx-prepare), so builds need no database.
+export SQLX_OFFLINE=${SQLX_OFFLINE:-true}
 step() { printf '\n==> %s\n' "$*" >&2; }
 
 # The supervisor goes into judge containers of any image, so it is linked statically (glibc's

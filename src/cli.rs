@@ -34,10 +34,15 @@ pub struct Cli {
 pub enum Command {
     /// Run the HTTP API (migrating the database first unless told not to).
     Serve(Box<ServeConfig>),
+    /// Judge queued submissions (as many at once as --slots).
+    Worker(Box<crate::submissions::worker::WorkerArgs>),
     /// Apply pending database migrations and exit.
     Migrate(MigrateArgs),
     /// Measure the judge on this machine (per-test overhead, end-to-end judging, a baseline).
     Bench(crate::judge::bench::BenchArgs),
+    /// Measure the whole submission path here (HTTP, queue, workers, verdicts, leaderboard),
+    /// in a scratch database `coderank_bench`.
+    BenchPipeline(Box<crate::submissions::bench::PipelineArgs>),
     /// Judge one source file against a problem folder, with Docker alone.
     Judge(Box<crate::judge::commands::JudgeArgs>),
     /// List the languages CodeRank judges, with the versions their images really hold.
@@ -52,12 +57,26 @@ pub enum Command {
         #[command(subcommand)]
         command: ImagesCommand,
     },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: crate::accounts::commands::UserCommand,
+    },
+    /// Manage sign-in: signing keys.
+    Auth {
+        #[command(subcommand)]
+        command: crate::accounts::commands::AuthCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ProblemCommand {
     /// Judge every submission under submissions/ and check it gets the verdict its folder says.
     Verify(crate::judge::commands::VerifyArgs),
+    /// Import problem packages (folders or zips) into the database and object store.
+    Import(Box<crate::problems::commands::ImportArgs>),
+    /// Export a problem as a package zip.
+    Export(Box<crate::problems::commands::ExportArgs>),
 }
 
 #[derive(Debug, Subcommand)]
@@ -115,22 +134,38 @@ fn named_env_file(args: &[OsString]) -> Option<PathBuf> {
 /// Runs the chosen subcommand to completion.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve(config) => crate::http::serve(*config).await,
+        Command::Serve(mut config) => {
+            config.accounts.oauth_providers = crate::accounts::oauth::ProviderConfig::from_env()?;
+            crate::http::serve(*config).await
+        }
         Command::Migrate(args) => {
             let pool = crate::db::connect(&args.database).await?;
             let applied = crate::db::migrate(&pool).await?;
             println!("database is up to date ({applied} migration(s) applied now)");
             Ok(())
         }
+        Command::Worker(args) => crate::submissions::worker::run_worker(*args).await,
         Command::Judge(args) => crate::judge::commands::judge(*args).await,
         Command::Bench(args) => crate::judge::bench::bench(args).await,
+        Command::BenchPipeline(args) => {
+            let args = *args;
+            crate::submissions::bench::pipeline(args.serve, args.burst, args.samples).await
+        }
         Command::Languages(args) => crate::judge::commands::languages(args).await,
         Command::Problem {
             command: ProblemCommand::Verify(args),
         } => crate::judge::commands::verify(args).await,
+        Command::Problem {
+            command: ProblemCommand::Import(args),
+        } => crate::problems::commands::import(*args).await,
+        Command::Problem {
+            command: ProblemCommand::Export(args),
+        } => crate::problems::commands::export(*args).await,
         Command::Images {
             command: ImagesCommand::Build(args),
         } => crate::judge::commands::build_images(args).await,
+        Command::User { command } => crate::accounts::commands::user(command).await,
+        Command::Auth { command } => crate::accounts::commands::auth(command).await,
     }
 }
 

@@ -3,6 +3,7 @@
 //! The crate is one library behind one binary (`src/main.rs`). Its modules follow the
 //! architecture drawn in `docs/ARCHITECTURE.md`:
 //!
+//! - [`accounts`]: users, sign-in (passwords, OAuth), sessions, tokens and rate limits;
 //! - [`cli`]: the `coderank` subcommands and what each one starts;
 //! - [`config`]: every setting, as a flag and an environment variable;
 //! - [`http`]: the axum application (routes, extractors, the JSON error envelope, OpenAPI);
@@ -13,6 +14,7 @@
 //! - [`problems`]: the ICPC / Kattis problem package format;
 //! - [`telemetry`]: logging and tracing set-up.
 
+pub mod accounts;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -21,4 +23,5 @@ pub mod http;
 pub mod judge;
 pub mod problems;
 pub mod storage;
+pub mod submissions;
 pub mod telemetry;

@@ -106,6 +106,21 @@ impl IntoResponse for AppError {
         let status = self.status();
         let code = self.code();
         let mut retry_after = None;
+        if let Self::Internal(err) = &self {
+            if matches!(err.downcast_ref::<sqlx::Error>(), Some(sqlx::Error::PoolTimedOut)) {
+                // Overload, not a bug: every database connection is busy. Clients retry.
+                tracing::warn!("no database connection free in time; answering 503");
+                let mut response = Self::Unavailable {
+                    message: "the server is busy: try again in a moment".to_owned(),
+                    details: serde_json::json!({ "retry_after_secs": 1 }),
+                }
+                .into_response();
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(1));
+                return response;
+            }
+        }
         let (message, details) = match self {
             Self::Internal(err) => {
                 tracing::error!(error = ?err, "internal error");

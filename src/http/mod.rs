@@ -3,17 +3,28 @@
 //! Each area keeps its routes beside its handlers (`pub fn router() -> OpenApiRouter<AppState>`)
 //! and [`router`] merges them here, so this file is the one place that shows every URL. The
 //! OpenAPI document is collected from the same routers, so it cannot drift from them.
+//!
+//! Authorization is decided here, by group: a route is public, signed-in or admin according to
+//! the router it is merged into, and the signed-in and admin groups are wrapped in a layer that
+//! runs the [`extract::CurrentUser`] or [`extract::Admin`] extractor first.
 
+mod account;
+mod auth;
 pub mod error;
+pub mod extract;
 mod health;
 pub mod openapi;
+mod problems;
+mod submissions;
+mod users;
 
-use std::{future::Future, net::SocketAddr, time::Duration};
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use axum::{
     extract::DefaultBodyLimit,
     http::{HeaderName, Request},
+    middleware::from_extractor_with_state,
     Router,
 };
 use sqlx::PgPool;
@@ -27,7 +38,14 @@ use tower_http::{
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::{config::ServeConfig, docker::DockerEngine, storage::SharedStore};
+use crate::{
+    accounts::Accounts,
+    config::{ProblemsConfig, ServeConfig, SubmissionsConfig},
+    docker::DockerEngine,
+    problems::cache::TestDataCache,
+    storage::SharedStore,
+    submissions::{events::Events, playground::Playground},
+};
 
 /// What every handler may need. Cheap to clone: each field is a handle to shared state.
 #[derive(Debug, Clone)]
@@ -42,6 +60,37 @@ pub struct AppState {
     pub ready_timeout: Duration,
     /// Where PostgreSQL is, without credentials, for `/readyz`.
     pub database_target: String,
+    /// Sign-in settings, signing keys and OAuth providers.
+    pub accounts: Accounts,
+    /// Caps on problem files and packages.
+    pub problem_limits: Arc<ProblemsConfig>,
+    /// Test data on local disk by SHA-256 (samples shown, packages exported).
+    pub cache: TestDataCache,
+    /// Caps on sources.
+    pub submission_limits: Arc<SubmissionsConfig>,
+    /// Submission changes from PostgreSQL, for WebSocket clients.
+    pub events: Events,
+    /// Runs playground programs.
+    pub playground: Playground,
+    /// The supervisor binary, read on first use (only the playground needs it here).
+    supervisor: Arc<tokio::sync::OnceCell<Vec<u8>>>,
+}
+
+impl AppState {
+    /// The supervisor binary handed to sandboxes.
+    pub async fn supervisor(&self) -> anyhow::Result<Vec<u8>> {
+        let configured = self.submission_limits.judge.supervisor.clone();
+        let bytes = self
+            .supervisor
+            .get_or_try_init(|| async move {
+                let path = crate::judge::sandbox::supervisor_path(configured)?;
+                tokio::fs::read(&path)
+                    .await
+                    .with_context(|| format!("cannot read the supervisor {}", path.display()))
+            })
+            .await?;
+        Ok(bytes.clone())
+    }
 }
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -49,8 +98,28 @@ static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// The whole application: every area's routes, the OpenAPI document, and the layers that every
 /// request passes (request id, tracing, body limit, panic to 500).
 pub fn router(state: AppState, max_body_bytes: usize) -> Router {
-    let (api, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+    let max_package_bytes = usize::try_from(state.problem_limits.max_package_bytes).unwrap_or(usize::MAX);
+    let public = OpenApiRouter::new()
         .merge(health::router())
+        .merge(auth::public_router())
+        .merge(problems::public_router())
+        .merge(submissions::public_router());
+    let signed_in = OpenApiRouter::new()
+        .merge(auth::signed_in_router())
+        .merge(account::signed_in_router())
+        .merge(submissions::signed_in_router())
+        .route_layer(from_extractor_with_state::<extract::CurrentUser, _>(
+            state.clone(),
+        ));
+    let admin = OpenApiRouter::new()
+        .merge(users::admin_router())
+        .merge(problems::admin_router(max_package_bytes))
+        .merge(submissions::admin_router())
+        .route_layer(from_extractor_with_state::<extract::Admin, _>(state.clone()));
+    let (api, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(public)
+        .merge(signed_in)
+        .merge(admin)
         .split_for_parts();
     api.merge(openapi::router(document))
         .fallback(error::not_found)
@@ -77,10 +146,11 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .with_state(state)
 }
 
-/// A bound, not yet running, HTTP server.
+/// A bound, not yet running, HTTP server, with the judge worker it runs (if any).
 pub struct Server {
     listener: TcpListener,
     app: Router,
+    worker: Option<(crate::submissions::worker::Worker, usize)>,
 }
 
 impl Server {
@@ -97,12 +167,38 @@ impl Server {
         }
         let store = crate::storage::open(&config.storage).await?;
         let docker = DockerEngine::new(&config.docker)?;
+        let accounts = Accounts::new(db.clone(), config.accounts.clone())?;
+        let cache = TestDataCache::new(
+            config.problems.cache_dir.clone(),
+            config.problems.cache_max_bytes,
+            store.clone(),
+        );
         let state = AppState {
-            db,
+            db: db.clone(),
             store,
-            docker,
+            docker: docker.clone(),
             ready_timeout: config.ready_timeout(),
             database_target,
+            accounts,
+            problem_limits: Arc::new(config.problems.clone()),
+            cache: cache.clone(),
+            submission_limits: Arc::new(config.submissions.clone()),
+            events: Events::start(db.clone()),
+            playground: Playground::default(),
+            supervisor: Arc::new(tokio::sync::OnceCell::new()),
+        };
+        let worker = match config.submissions.workers {
+            0 => None,
+            slots => Some((
+                crate::submissions::worker::Worker::new(
+                    &config.submissions.judge,
+                    db.clone(),
+                    &docker,
+                    cache,
+                )
+                .await?,
+                slots,
+            )),
         };
         let listener = TcpListener::bind(config.bind)
             .await
@@ -110,6 +206,7 @@ impl Server {
         Ok(Self {
             listener,
             app: router(state, config.max_body_bytes),
+            worker,
         })
     }
 
@@ -117,13 +214,30 @@ impl Server {
         self.listener.local_addr()
     }
 
-    /// Serves until `shutdown` completes, then lets in-flight requests finish.
+    /// Serves until `shutdown` completes, then lets in-flight requests and judgings finish.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         tracing::info!(address = %self.local_addr()?, "listening");
-        axum::serve(self.listener, self.app)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("the HTTP server failed")
+        let stop = tokio_util::sync::CancellationToken::new();
+        let judging = self
+            .worker
+            .map(|(worker, slots)| tokio::spawn(worker.run(slots, stop.clone())));
+        let stop_judging = stop.clone();
+        // The peer address is the client IP of per-IP rate limits.
+        let served = axum::serve(
+            self.listener,
+            self.app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            stop_judging.cancel();
+        })
+        .await
+        .context("the HTTP server failed");
+        stop.cancel();
+        if let Some(judging) = judging {
+            judging.await??;
+        }
+        served
     }
 }
 

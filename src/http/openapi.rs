@@ -22,9 +22,40 @@ use super::AppState;
     ),
     tags(
         (name = "health", description = "Liveness and readiness"),
-    )
+        (name = "auth", description = "Registration, sign-in (password or OAuth), token refresh, sign-out"),
+        (name = "account", description = "The signed-in user and their API tokens"),
+        (name = "users", description = "User management (admins)"),
+        (name = "problems", description = "The problem set: published problems for everyone; creation, test data, import and export for admins"),
+    ),
+    modifiers(&SecuritySchemes)
 )]
 pub struct ApiDoc;
+
+/// The two ways to authenticate: a bearer token (JWT access token or `crk_` API token) and the
+/// browser session cookie (with `X-CSRF-Token` on requests that change something).
+struct SecuritySchemes;
+
+impl utoipa::Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT or crk_ API token")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::http::extract::SESSION_COOKIE,
+            ))),
+        );
+    }
+}
 
 /// Routes serving the finished document, which the caller builds from every area's router.
 pub fn router(document: utoipa::openapi::OpenApi) -> Router<AppState> {

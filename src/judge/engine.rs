@@ -20,6 +20,8 @@ use crate::problems::package::{ProblemPackage, TestCase, Validation, ValidatorKi
 /// Standard error kept per test and compiler output kept per compile.
 const STDERR_BYTES: u64 = 16 * 1024;
 const COMPILER_OUTPUT_BYTES: u64 = 64 * 1024;
+/// Output kept of a sample test, for showing.
+const SAMPLE_OUTPUT_BYTES: usize = 64 * 1024;
 /// Lines of diff shown for a wrong answer on a sample test.
 const DIFF_LINES: usize = 40;
 /// Room in the container beyond the program's memory limit, for the supervisor.
@@ -81,6 +83,9 @@ pub struct TestReport {
     /// The program's standard error, capped.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub stderr: String,
+    /// On a sample test: what the program printed, capped at 64 KiB, so its author can compare.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -341,6 +346,10 @@ async fn check(
         checker_message: result.message.clone(),
         diff: None,
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        output: test.is_sample.then(|| {
+            let shown = &output.stdout[..output.stdout.len().min(SAMPLE_OUTPUT_BYTES)];
+            String::from_utf8_lossy(shown).into_owned()
+        }),
     };
     if let Some(verdict) = test_verdict(result.termination, result.exit_code) {
         report.verdict = verdict;

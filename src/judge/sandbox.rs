@@ -262,7 +262,7 @@ impl Sandbox {
 
     /// Changes the container's memory (and memory + swap) limit, e.g. down to the tests' limit
     /// once the compiler, which may need more, is done.
-    pub async fn set_memory_mb(&self, memory_mb: u64) -> anyhow::Result<()> {
+    pub async fn set_memory_mb(&mut self, memory_mb: u64) -> anyhow::Result<()> {
         let bytes = i64::try_from(memory_mb.saturating_mul(1 << 20)).unwrap_or(i64::MAX);
         let update = bollard::models::ContainerUpdateBody {
             memory: Some(bytes),

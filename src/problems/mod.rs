@@ -1,3 +1,26 @@
-//! Problems: the ICPC / Kattis package format and (to come) their storage and admin API.
+//! Problems: the ICPC / Kattis package format, and the problem set in PostgreSQL and the object
+//! store.
+//!
+//! - [`package`]: reading a package directory;
+//! - [`records`]: problems, test cases and files as rows, and the queries on them;
+//! - [`import`]: a package (zip or directory) into rows and objects, all or nothing;
+//! - [`export`]: rows and objects back into a package directory or zip;
+//! - [`editing`]: admins' changes to test cases and validators, deleting problems;
+//! - [`objects`]: content-addressed objects and their collection when unused;
+//! - [`cache`]: the local, size-bounded test-data cache keyed by SHA-256;
+//! - [`commands`]: `coderank problem import|export`.
+//!
+//! A problem's metadata (title, statement, limits, checker, tags, published) is in `problems`;
+//! its test cases are rows naming the SHA-256 of their input and answer; every other package
+//! file (validators, statement images, reference submissions) is a row of `problem_files`. So an
+//! export rebuilds the package from rows and objects, and import → export → import gives the
+//! same problem.
 
+pub mod cache;
+pub mod commands;
+pub mod editing;
+pub mod export;
+pub mod import;
+pub mod objects;
 pub mod package;
+pub mod records;

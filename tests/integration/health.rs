@@ -116,6 +116,7 @@ async fn readyz_names_every_dependency_that_is_down_at_once() {
         database_url: Some(via(&database, pg.address)),
         s3_endpoint: Some(via(&services.s3_endpoint, s3.address)),
         docker_host: Some("unix:///nonexistent/coderank-test/docker.sock".into()),
+        ..AppOptions::default()
     })
     .await;
     pg.cut();

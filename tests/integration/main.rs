@@ -4,6 +4,8 @@
 // Helpers outside `#[test]` functions panic on a broken set-up too: that is a failed test.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod accounts;
+mod browser;
 mod cli;
 mod errors;
 mod health;
@@ -11,5 +13,8 @@ mod helpers;
 mod judge;
 mod judge_images;
 mod migrations;
+mod oauth;
 mod openapi;
+mod problems;
 mod storage;
+mod submissions;

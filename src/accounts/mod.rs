@@ -1,0 +1,77 @@
+//! Accounts: who is signed in, and what they may do.
+//!
+//! - [`users`]: users, roles and the checks on their fields;
+//! - [`passwords`]: argon2id hashing for local accounts;
+//! - [`oauth`]: sign-in through GitHub, Google or any OAuth 2 / OIDC provider;
+//! - [`sessions`]: signed-in browsers (cookie) and API clients (refresh token);
+//! - [`keys`]: the short-lived JWT access tokens and their rotating signing keys;
+//! - [`api_tokens`]: personal tokens for scripts and CI;
+//! - [`rate_limit`]: token buckets in PostgreSQL, shared by every API process;
+//! - [`secrets`]: random secrets and their hashes;
+//! - [`commands`]: `coderank user …` and `coderank auth …`.
+//!
+//! The HTTP side (routes, the `CurrentUser` and `Admin` extractors, cookies and CSRF) is in
+//! `src/http/auth.rs`, `src/http/extract.rs` and their neighbours.
+
+pub mod api_tokens;
+pub mod commands;
+pub mod keys;
+pub mod oauth;
+pub mod passwords;
+pub mod rate_limit;
+pub mod secrets;
+pub mod sessions;
+pub mod users;
+
+use std::sync::Arc;
+
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::config::AccountsConfig;
+
+/// Everything sign-in needs, held by the HTTP state. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Accounts {
+    pub config: Arc<AccountsConfig>,
+    pub keys: keys::KeyRing,
+    pub providers: Arc<oauth::Providers>,
+}
+
+/// What an API client gets at sign-in and at each refresh.
+pub struct TokenPair {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub expires_in: u64,
+}
+
+impl Accounts {
+    pub fn new(db: PgPool, config: AccountsConfig) -> anyhow::Result<Self> {
+        Ok(Self {
+            keys: keys::KeyRing::new(db, config.access_token_ttl()),
+            providers: Arc::new(oauth::Providers::new(config.oauth_providers.clone())?),
+            config: Arc::new(config),
+        })
+    }
+
+    /// Starts an API session for a signed-in user.
+    pub async fn start_api_session(&self, db: &PgPool, user_id: Uuid) -> anyhow::Result<TokenPair> {
+        let session = sessions::create(db, user_id, sessions::Kind::Api, self.config.session_ttl()).await?;
+        self.token_pair(user_id, session.id, session.secret).await
+    }
+
+    /// An access token for session `sid`, paired with its refresh token.
+    pub async fn token_pair(
+        &self,
+        user_id: Uuid,
+        sid: Uuid,
+        refresh_token: String,
+    ) -> anyhow::Result<TokenPair> {
+        let ttl = self.config.access_token_ttl();
+        Ok(TokenPair {
+            access_token: self.keys.sign(user_id, sid, ttl).await?,
+            refresh_token,
+            expires_in: ttl.as_secs(),
+        })
+    }
+}

@@ -1,0 +1,63 @@
+//! `/api/v1/users`: user management for admins.
+
+use axum::extract::{Path, State};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use super::{
+    error::{AppError, ErrorBody, Json},
+    extract::Admin,
+    AppState,
+};
+use crate::accounts::users::{self, Role, User};
+
+/// Routes for admins.
+pub fn admin_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_users))
+        .routes(routes!(update_user))
+}
+
+/// Every user, oldest first.
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("bearer" = []), ("session" = [])),
+    responses((status = 200, body = Vec<User>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn list_users(State(state): State<AppState>, _admin: Admin) -> Result<Json<Vec<User>>, AppError> {
+    Ok(Json(users::list(&state.db).await.map_err(anyhow::Error::from)?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateUser {
+    pub role: Option<Role>,
+    /// A disabled user's sessions and tokens stop working at their next request.
+    pub disabled: Option<bool>,
+}
+
+/// Change a user's role or disable them. Admins cannot demote or disable themselves, so an
+/// installation always keeps an admin.
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = []), ("session" = [])),
+    params(("id" = Uuid, Path)), request_body = UpdateUser,
+    responses(
+        (status = 200, body = User),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "An admin tried to demote or disable themselves"),
+    ))]
+async fn update_user(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path(id): Path<Uuid>,
+    Json(request): Json<UpdateUser>,
+) -> Result<Json<User>, AppError> {
+    let demotes = request.role.is_some_and(|role| role != Role::Admin) || request.disabled == Some(true);
+    if id == admin.user.id && demotes {
+        return Err(AppError::Conflict(
+            "admins cannot demote or disable themselves".to_owned(),
+        ));
+    }
+    users::update(&state.db, id, request.role, request.disabled)
+        .await
+        .map_err(anyhow::Error::from)?
+        .map(Json)
+        .ok_or_else(|| AppError::NotFound(format!("no user {id}")))
+}

@@ -1,0 +1,187 @@
+//! The judge queue: one table in PostgreSQL, leased with `FOR UPDATE SKIP LOCKED`.
+//!
+//! A job is inserted in the same transaction as its submission (or rejudge), so a submission
+//! is never without its job. A worker claims the highest-priority ready job with a fresh lease
+//! token and renews the lease while judging; if it dies, the lease runs out and another worker
+//! claims the job again. Every write a worker makes about a judging is fenced by its token, and
+//! the final one deletes the job row in the same transaction that records the verdict: a worker
+//! whose lease was taken over cannot record anything, so each judging is recorded exactly once.
+//! A job claimed [`MAX_ATTEMPTS`] times without finishing (it keeps killing workers) ends as IE.
+
+use std::time::Duration;
+
+use sqlx::{PgExecutor, PgPool};
+use uuid::Uuid;
+
+/// Claims after which a job is recorded as an internal error instead of judged again.
+pub const MAX_ATTEMPTS: i32 = 3;
+/// Priority of a fresh submission before the user's own priority is added.
+pub const FRESH_PRIORITY: i32 = 100;
+/// Priority of a rejudge: after every fresh submission.
+pub const REJUDGE_PRIORITY: i32 = 0;
+/// The channel workers listen on to learn of new jobs.
+pub const JOBS_CHANNEL: &str = "coderank_jobs";
+
+/// A job a worker holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lease {
+    pub judging_id: Uuid,
+    pub token: Uuid,
+    /// How many times the job has been claimed, this claim included.
+    pub attempts: i32,
+}
+
+/// Queues a judging (inside the caller's transaction) and wakes the workers at commit.
+pub async fn enqueue(db: &mut sqlx::PgConnection, judging_id: Uuid, priority: i32) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO judge_jobs (judging_id, priority) VALUES ($1, $2)",
+        judging_id,
+        priority
+    )
+    .execute(&mut *db)
+    .await?;
+    sqlx::query!("SELECT pg_notify($1, '')", JOBS_CHANNEL)
+        .execute(&mut *db)
+        .await?;
+    Ok(())
+}
+
+/// Claims the next ready job: never leased, or whose lease ran out.
+pub async fn claim(db: &PgPool, worker: &str, lease: Duration) -> sqlx::Result<Option<Lease>> {
+    let token = Uuid::new_v4();
+    let row = sqlx::query!(
+        r#"UPDATE judge_jobs SET attempts = attempts + 1, lease_token = $1, leased_by = $2,
+               lease_expires_at = now() + make_interval(secs => $3)
+           WHERE judging_id = (
+               SELECT judging_id FROM judge_jobs
+               WHERE lease_expires_at IS NULL OR lease_expires_at < now()
+               ORDER BY priority DESC, created_at
+               LIMIT 1 FOR UPDATE SKIP LOCKED)
+           RETURNING judging_id, attempts"#,
+        token,
+        worker,
+        lease.as_secs_f64(),
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|row| Lease {
+        judging_id: row.judging_id,
+        token,
+        attempts: row.attempts,
+    }))
+}
+
+/// Extends the lease; false when it is no longer ours (taken over, or the job is gone).
+pub async fn renew(db: &PgPool, lease: &Lease, duration: Duration) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        r#"UPDATE judge_jobs SET lease_expires_at = now() + make_interval(secs => $3)
+           WHERE judging_id = $1 AND lease_token = $2"#,
+        lease.judging_id,
+        lease.token,
+        duration.as_secs_f64(),
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Hands a job back unjudged (a worker shutting down), not counting the attempt.
+pub async fn release(db: &PgPool, lease: &Lease) -> sqlx::Result<()> {
+    sqlx::query!(
+        r#"UPDATE judge_jobs SET attempts = greatest(attempts - 1, 0), lease_token = NULL, leased_by = NULL,
+               lease_expires_at = NULL
+           WHERE judging_id = $1 AND lease_token = $2"#,
+        lease.judging_id,
+        lease.token,
+    )
+    .execute(db)
+    .await?;
+    sqlx::query!("SELECT pg_notify($1, '')", JOBS_CHANNEL)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Deletes the job if `lease` still holds it, inside the transaction that records the result;
+/// false means the lease was lost and nothing may be recorded.
+pub async fn complete(db: impl PgExecutor<'_>, lease: &Lease) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "DELETE FROM judge_jobs WHERE judging_id = $1 AND lease_token = $2",
+        lease.judging_id,
+        lease.token
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Jobs waiting or being judged, for `/readyz`-style displays and tests.
+pub async fn depth(db: &PgPool) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(r#"SELECT count(*) AS "count!" FROM judge_jobs"#)
+        .fetch_one(db)
+        .await
+}
+
+/// A worker holding leases now, with how many jobs it is judging; for the status page.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ActiveWorker {
+    pub name: String,
+    pub jobs: i64,
+}
+
+/// Workers with a live lease. A worker that is idle holds none, so it is not listed.
+pub async fn active_workers(db: &PgPool) -> sqlx::Result<Vec<ActiveWorker>> {
+    sqlx::query_as::<_, ActiveWorker>(
+        r#"SELECT leased_by AS name, count(*) AS jobs FROM judge_jobs
+           WHERE leased_by IS NOT NULL AND lease_expires_at > now()
+           GROUP BY leased_by ORDER BY leased_by"#,
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// A judge worker that announced itself recently.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct WorkerStatus {
+    /// `host:pid`.
+    pub name: String,
+    pub slots: i32,
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    pub last_seen_at: chrono::DateTime<chrono::Utc>,
+    /// Judgings it holds now.
+    pub judging: i64,
+}
+
+/// Records that worker `name` with `slots` slots is alive.
+pub async fn heartbeat(db: &PgPool, name: &str, slots: i32) -> sqlx::Result<()> {
+    sqlx::query!(
+        r#"INSERT INTO judge_workers (name, slots) VALUES ($1, $2)
+           ON CONFLICT (name) DO UPDATE SET slots = EXCLUDED.slots, last_seen_at = now()"#,
+        name,
+        slots
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Forgets a worker that stopped.
+pub async fn sign_off(db: &PgPool, name: &str) -> sqlx::Result<()> {
+    sqlx::query!("DELETE FROM judge_workers WHERE name = $1", name)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Workers seen in the last minute, with the judgings each holds.
+pub async fn workers(db: &PgPool) -> sqlx::Result<Vec<WorkerStatus>> {
+    sqlx::query_as!(
+        WorkerStatus,
+        r#"SELECT w.name, w.slots, w.started_at, w.last_seen_at,
+               (SELECT count(*) FROM judge_jobs j WHERE j.leased_by = w.name AND j.lease_expires_at > now()) AS "judging!"
+           FROM judge_workers w WHERE w.last_seen_at > now() - interval '1 minute'
+           ORDER BY w.started_at"#
+    )
+    .fetch_all(db)
+    .await
+}

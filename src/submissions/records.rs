@@ -1,0 +1,196 @@
+//! Submissions and judgings as rows, and the queries on them shared by the API and workers.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::PgPool;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::queue;
+
+/// The channel that carries "submission changed" events: `<submission id> <user id>`.
+pub const SUBMISSIONS_CHANNEL: &str = "coderank_submissions";
+
+/// A submission with its current judging, as stored.
+#[derive(Debug, Clone)]
+pub struct SubmissionRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub user_name: String,
+    pub problem_id: Uuid,
+    pub problem_slug: String,
+    pub problem_title: String,
+    pub language: String,
+    pub source: String,
+    pub created_at: DateTime<Utc>,
+    pub judging_id: Uuid,
+    pub status: String,
+    pub verdict: Option<String>,
+    pub time_ms: Option<i32>,
+    pub memory_kb: Option<i32>,
+    pub tests_done: i32,
+    pub tests_total: Option<i32>,
+    pub compile: Option<serde_json::Value>,
+    pub tests: serde_json::Value,
+    pub error: Option<String>,
+}
+
+/// Creates a submission and its first judging, and queues it, in one transaction.
+pub async fn create(
+    db: &PgPool,
+    user_id: Uuid,
+    user_priority: i32,
+    problem_id: Uuid,
+    language: &str,
+    source: &str,
+) -> sqlx::Result<Uuid> {
+    let mut transaction = db.begin().await?;
+    let submission_id = sqlx::query_scalar!(
+        "INSERT INTO submissions (user_id, problem_id, language, source) VALUES ($1, $2, $3, $4) RETURNING id",
+        user_id,
+        problem_id,
+        language,
+        source
+    )
+    .fetch_one(&mut *transaction)
+    .await?;
+    let judging_id = new_judging(&mut transaction, submission_id, "submit").await?;
+    queue::enqueue(
+        &mut transaction,
+        judging_id,
+        queue::FRESH_PRIORITY + user_priority,
+    )
+    .await?;
+    notify(&mut *transaction, submission_id, user_id).await?;
+    transaction.commit().await?;
+    Ok(submission_id)
+}
+
+/// Starts a new judging of a submission (the submission then shows it) and queues it at
+/// rejudge priority. Answers the judging id.
+pub async fn rejudge(db: &mut sqlx::PgConnection, submission_id: Uuid) -> sqlx::Result<Uuid> {
+    let judging_id = new_judging(db, submission_id, "rejudge").await?;
+    queue::enqueue(db, judging_id, queue::REJUDGE_PRIORITY).await?;
+    let user_id = sqlx::query_scalar!("SELECT user_id FROM submissions WHERE id = $1", submission_id)
+        .fetch_one(&mut *db)
+        .await?;
+    notify(&mut *db, submission_id, user_id).await?;
+    Ok(judging_id)
+}
+
+async fn new_judging(db: &mut sqlx::PgConnection, submission_id: Uuid, reason: &str) -> sqlx::Result<Uuid> {
+    let judging_id = sqlx::query_scalar!(
+        "INSERT INTO judgings (submission_id, reason) VALUES ($1, $2) RETURNING id",
+        submission_id,
+        reason
+    )
+    .fetch_one(&mut *db)
+    .await?;
+    sqlx::query!(
+        "UPDATE submissions SET current_judging_id = $2 WHERE id = $1",
+        submission_id,
+        judging_id
+    )
+    .execute(&mut *db)
+    .await?;
+    Ok(judging_id)
+}
+
+/// Tells listeners (WebSocket clients, in any API process) that a submission changed.
+pub async fn notify(db: impl sqlx::PgExecutor<'_>, submission_id: Uuid, user_id: Uuid) -> sqlx::Result<()> {
+    sqlx::query!(
+        "SELECT pg_notify($1, $2)",
+        SUBMISSIONS_CHANNEL,
+        format!("{submission_id} {user_id}")
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// One submission with its current judging.
+pub async fn find(db: &PgPool, id: Uuid) -> sqlx::Result<Option<SubmissionRow>> {
+    sqlx::query_as!(
+        SubmissionRow,
+        r#"SELECT s.id, s.user_id, u.display_name AS user_name, s.problem_id, p.slug AS problem_slug,
+               p.title AS problem_title, s.language, s.source, s.created_at,
+               j.id AS judging_id, j.status, j.verdict, j.time_ms, j.memory_kb, j.tests_done, j.tests_total,
+               j.compile, j.tests, j.error
+           FROM submissions s
+           JOIN users u ON u.id = s.user_id
+           JOIN problems p ON p.id = s.problem_id
+           JOIN judgings j ON j.id = s.current_judging_id
+           WHERE s.id = $1"#,
+        id
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Filters of the history listing; `None` means any.
+#[derive(Debug, Default)]
+pub struct Filter {
+    pub user_id: Option<Uuid>,
+    pub problem_slug: Option<String>,
+    pub verdict: Option<String>,
+    pub language: Option<String>,
+    /// Only submissions older than this one (keyset pagination).
+    pub before: Option<Uuid>,
+    pub limit: i64,
+}
+
+/// Submissions matching `filter`, newest first.
+pub async fn list(db: &PgPool, filter: &Filter) -> sqlx::Result<Vec<SubmissionRow>> {
+    sqlx::query_as!(
+        SubmissionRow,
+        r#"SELECT s.id, s.user_id, u.display_name AS user_name, s.problem_id, p.slug AS problem_slug,
+               p.title AS problem_title, s.language, s.source, s.created_at,
+               j.id AS judging_id, j.status, j.verdict, j.time_ms, j.memory_kb, j.tests_done, j.tests_total,
+               j.compile, j.tests, j.error
+           FROM submissions s
+           JOIN users u ON u.id = s.user_id
+           JOIN problems p ON p.id = s.problem_id
+           JOIN judgings j ON j.id = s.current_judging_id
+           WHERE ($1::uuid IS NULL OR s.user_id = $1)
+             AND ($2::text IS NULL OR p.slug = $2)
+             AND ($3::text IS NULL OR j.verdict = $3)
+             AND ($4::text IS NULL OR s.language = $4)
+             AND ($5::uuid IS NULL OR (s.created_at, s.id) < (SELECT created_at, id FROM submissions WHERE id = $5))
+           ORDER BY s.created_at DESC, s.id DESC
+           LIMIT $6"#,
+        filter.user_id,
+        filter.problem_slug,
+        filter.verdict,
+        filter.language,
+        filter.before,
+        filter.limit,
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// A judging of a submission, for its history.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct JudgingSummary {
+    pub id: Uuid,
+    /// `submit` or `rejudge`.
+    pub reason: String,
+    pub status: String,
+    pub verdict: Option<String>,
+    pub time_ms: Option<i32>,
+    pub memory_kb: Option<i32>,
+    pub created_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// Every judging of a submission, oldest first.
+pub async fn judgings(db: &PgPool, submission_id: Uuid) -> sqlx::Result<Vec<JudgingSummary>> {
+    sqlx::query_as!(
+        JudgingSummary,
+        r#"SELECT id, reason, status, verdict, time_ms, memory_kb, created_at, finished_at
+           FROM judgings WHERE submission_id = $1 ORDER BY created_at, id"#,
+        submission_id
+    )
+    .fetch_all(db)
+    .await
+}
