@@ -17,6 +17,7 @@ use super::{
     images,
     languages::Languages,
     sandbox::{Sandbox, SandboxSpec},
+    source::Source,
 };
 use crate::{config::DockerConfig, docker::DockerEngine};
 
@@ -25,6 +26,9 @@ pub struct BenchArgs {
     /// Runs of the trivial program for the per-test overhead.
     #[arg(long, default_value_t = 1000)]
     pub runs: usize,
+    /// Measure the per-test overhead only (no end-to-end, DMOJ or baseline rows).
+    #[arg(long)]
+    pub overhead_only: bool,
     /// The supervisor binary; default: coderank-supervisor beside this executable.
     #[arg(long, env = "CODERANK_SUPERVISOR")]
     pub supervisor: Option<std::path::PathBuf>,
@@ -60,17 +64,20 @@ pub async fn bench(args: BenchArgs) -> anyhow::Result<()> {
 
     println!(
         "{:<52} {:>9.3} ms",
-        "  of which: the program's own fork, exec and exit, median", overhead.program_ms
+        "  of which: the program's start, run and exit, median", overhead.program_ms
     );
     println!(
         "{:<52} {:>9.3} ms",
-        "  of which: supervisor (scratch, spawn, kill, reap), median", overhead.supervisor_ms
+        "  of which: supervisor (input, spawn, reap), median", overhead.supervisor_ms
     );
     println!(
         "{:<52} {:>9.3} ms",
         "  of which: the rest (Docker attach round trip, framing)",
         (median - overhead.program_ms - overhead.supervisor_ms).max(0.0)
     );
+    if args.overhead_only {
+        return Ok(());
+    }
 
     let options = JudgeOptions::new(supervisor);
     for (language, source) in [("cpp", APLUSB_CPP), ("python3", APLUSB_PY)] {
@@ -82,7 +89,7 @@ pub async fn bench(args: BenchArgs) -> anyhow::Result<()> {
                 &docker,
                 &package,
                 table.get(language)?,
-                source.as_bytes(),
+                &Source::file("aplusb", source),
                 &options,
                 |_| {},
             )

@@ -8,9 +8,11 @@ use futures::{stream, StreamExt};
 use serde::Serialize;
 
 use super::{
+    cpus::CpuSet,
     engine::{self, JudgeOptions, Progress, Report},
     images,
     languages::{Language, Languages, BASE_IMAGE},
+    source::Source,
     verdict::Verdict,
 };
 use crate::{
@@ -189,7 +191,7 @@ pub async fn build_images(args: ImagesBuildArgs) -> anyhow::Result<()> {
 pub struct JudgeArgs {
     /// The problem package folder (ICPC / Kattis format).
     pub problem_dir: PathBuf,
-    /// The source file to judge.
+    /// The source file to judge, or a folder of files (README "Multi-file submissions").
     pub source: PathBuf,
     /// Print one JSON object on stdout instead of a table.
     #[arg(long)]
@@ -200,6 +202,10 @@ pub struct JudgeArgs {
     /// Run every test even after one fails.
     #[arg(long)]
     pub all_tests: bool,
+    /// Pin the sandbox (and a custom checker's) to these CPUs of the Docker host, in Docker's
+    /// cpuset syntax (`1`, `0-3`, `0,2`); default: one CPU's worth of time on any CPU.
+    #[arg(long = "cpus", value_name = "LIST")]
+    pub cpus: Option<CpuSet>,
     /// The supervisor binary; default: coderank-supervisor beside this executable.
     #[arg(long, env = "CODERANK_SUPERVISOR")]
     pub supervisor: Option<PathBuf>,
@@ -207,23 +213,26 @@ pub struct JudgeArgs {
     pub docker: DockerConfig,
 }
 
-/// `coderank judge`: judges one source file against a problem folder with Docker alone.
+/// `coderank judge`: judges one source file or folder against a problem folder with Docker alone.
 pub async fn judge(args: JudgeArgs) -> anyhow::Result<()> {
     let package = crate::problems::package::ProblemPackage::load(&args.problem_dir)
         .with_context(|| format!("cannot read the problem {}", args.problem_dir.display()))?;
     let table = Languages::builtin()?;
+    let source = Source::read(&args.source)?;
     let language = match &args.language {
         Some(id) => table.get(id)?,
-        None => table.for_path(&args.source)?,
+        None => source.language(&table)?,
     };
-    let source =
-        std::fs::read(&args.source).with_context(|| format!("cannot read {}", args.source.display()))?;
     let supervisor_path = super::sandbox::supervisor_path(args.supervisor.clone())?;
     let supervisor = std::fs::read(&supervisor_path)
         .with_context(|| format!("cannot read the supervisor {}", supervisor_path.display()))?;
     let mut options = JudgeOptions::new(supervisor);
     options.all_tests = args.all_tests;
     let docker = DockerEngine::new(&args.docker)?.client().await?;
+    if let Some(cpus) = &args.cpus {
+        check_cpus_exist(&docker, cpus).await?;
+    }
+    options.cpuset = args.cpus;
     reap_leftovers(&docker).await;
 
     let live = !args.json && std::io::IsTerminal::is_terminal(&std::io::stderr());
@@ -406,6 +415,23 @@ pub async fn verify(args: VerifyArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Refuses a CPU list naming a CPU the Docker host does not have, before Docker does so in its
+/// own words at the first container.
+async fn check_cpus_exist(docker: &bollard::Docker, cpus: &CpuSet) -> anyhow::Result<()> {
+    let info = docker
+        .info()
+        .await
+        .context("cannot ask Docker how many CPUs it has")?;
+    if let Some(count) = info.ncpu.and_then(|n| u32::try_from(n).ok()) {
+        anyhow::ensure!(
+            cpus.highest() < count,
+            "--cpus {cpus}: the Docker host has {count} CPU(s), numbered 0 to {}",
+            count.saturating_sub(1)
+        );
+    }
+    Ok(())
+}
+
 /// Removes containers that crashed CodeRank processes left behind; a failure to do so is logged,
 /// not fatal, since judging can go on beside them.
 async fn reap_leftovers(docker: &bollard::Docker) {
@@ -414,8 +440,8 @@ async fn reap_leftovers(docker: &bollard::Docker) {
     }
 }
 
-/// Judges one of a package's reference submissions: a single file, its language found from
-/// the file name.
+/// Judges one of a package's reference submissions, a file or a folder, in the language its
+/// file names say.
 async fn judge_submission(
     docker: &bollard::Docker,
     package: &crate::problems::package::ProblemPackage,
@@ -423,17 +449,9 @@ async fn judge_submission(
     options: &JudgeOptions,
     submission: &crate::problems::package::Submission,
 ) -> anyhow::Result<Report> {
-    let [file] = submission.files.as_slice() else {
-        anyhow::bail!(
-            "{}/{}: multi-file submissions are not supported yet",
-            submission.folder,
-            submission.name
-        );
-    };
-    let language = table.for_path(file)?;
-    let source = tokio::fs::read(file)
-        .await
-        .with_context(|| format!("cannot read {}", file.display()))?;
+    let path = submission.path.clone();
+    let source = tokio::task::spawn_blocking(move || Source::read(&path)).await??;
+    let language = source.language(table)?;
     engine::judge(docker, package, language, &source, options, |_| {}).await
 }
 

@@ -9,8 +9,10 @@ use serde::Serialize;
 
 use super::{
     checker::default_validator::{validate, Outcome, ValidatorFlags},
+    cpus::CpuSet,
     languages::Language,
     sandbox::{RunOutput, Sandbox, SandboxSpec},
+    source::{Build, Source},
     verdict::Verdict,
 };
 use crate::problems::package::{ProblemPackage, TestCase, Validation, ValidatorKind, TESTLIB_MARKER};
@@ -34,7 +36,8 @@ pub struct JudgeOptions {
     /// Size of each test's scratch `/tmp`, in MiB.
     pub scratch_mb: u64,
     pub pids_limit: i64,
-    pub cpuset: Option<String>,
+    /// The CPUs this judging (its sandbox and its checker's) is pinned to.
+    pub cpuset: Option<CpuSet>,
 }
 
 impl JudgeOptions {
@@ -145,11 +148,12 @@ pub async fn judge(
     docker: &Docker,
     package: &ProblemPackage,
     language: &Language,
-    source: &[u8],
+    source: &Source,
     options: &JudgeOptions,
     mut progress: impl FnMut(Progress<'_>),
 ) -> anyhow::Result<Report> {
     let limits = TestLimits::of(package)?;
+    let build = source.build(language)?;
     let mut checker = Checker::prepare(docker, package, options).await?;
     let compile_memory_mb = package.limits.compilation_memory_mib;
     let spec = SandboxSpec {
@@ -172,7 +176,7 @@ pub async fn judge(
         &mut sandbox,
         package,
         language,
-        source,
+        &build,
         limits,
         &mut checker,
         options,
@@ -189,7 +193,7 @@ async fn judge_in(
     sandbox: &mut Sandbox,
     package: &ProblemPackage,
     language: &Language,
-    source: &[u8],
+    build: &Build<'_>,
     limits: TestLimits,
     checker: &mut Checker,
     options: &JudgeOptions,
@@ -205,8 +209,10 @@ async fn judge_in(
         compile: None,
         tests: Vec::new(),
     };
-    sandbox.write_file(&language.source_file, source, false).await?;
-    if let Some(compile) = &language.compile {
+    for (name, body) in &build.files {
+        sandbox.write_file(name, body, false).await?;
+    }
+    if let Some(compile) = &build.compile {
         progress(Progress::Compiling);
         let run = request(compile, Workdir::Work, compile_limits(package), limits.memory_mb);
         let output = sandbox.run(run, b"", &[]).await?;
@@ -255,7 +261,7 @@ async fn judge_in(
             name: &test.name,
         });
         let (input, answer) = read_test(test).await?;
-        let run = request(&language.run, Workdir::Scratch, run_limits, limits.memory_mb);
+        let run = request(&build.run, Workdir::Scratch, run_limits, limits.memory_mb);
         let output = sandbox.run(run, &input, &[]).await?;
         let test_report = check(test, &output, &input, &answer, checker).await?;
         progress(Progress::Finished(&test_report));
@@ -414,7 +420,7 @@ impl Checker {
             scratch_mb: options.scratch_mb.max(256),
             work_mb: 256,
             pids_limit: options.pids_limit,
-            cpuset: None,
+            cpuset: options.cpuset.clone(),
             purpose: "checker",
         };
         let mut sandbox = Box::new(Sandbox::start(docker, &spec, &options.supervisor).await?);

@@ -72,6 +72,31 @@ pub struct Language {
     pub run: Vec<String>,
     /// Prints the compiler or interpreter version (on stdout or stderr).
     pub version: Vec<String>,
+    /// How a folder of files is compiled and run; absent: single files only.
+    #[serde(default)]
+    pub files: Option<FileRules>,
+}
+
+/// The `[languages.files]` table: how a folder submission is compiled and run (README
+/// "Multi-file submissions").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileRules {
+    /// Extensions of the files that are compiled; the other files (headers, data) are only
+    /// copied alongside.
+    pub sources: Vec<String>,
+    /// When present, one source is the program's entry: `main.EXT`, else the only source, else
+    /// the only source with a line starting with one of these. Absent: the sources are compiled
+    /// together and the compiler finds the entry.
+    #[serde(default)]
+    pub entry: Option<Vec<String>>,
+    /// Compile step, with `{sources}` (an argument of its own) standing for every source and
+    /// `{entry}` for the entry file; absent for languages that need none.
+    #[serde(default)]
+    pub compile: Option<Vec<String>>,
+    /// Run step with `{entry}`; absent: the row's `run`.
+    #[serde(default)]
+    pub run: Option<Vec<String>>,
 }
 
 impl Language {
@@ -145,6 +170,16 @@ impl Languages {
             }
             if language.image_family().is_none() {
                 return incomplete("image must be named coderank-judge-FAMILY:VERSION");
+            }
+            if let Some(rules) = &language.files {
+                if rules.sources.is_empty() || rules.compile.as_ref().is_some_and(Vec::is_empty) {
+                    return incomplete("files needs sources, and compile, when present, must be non-empty");
+                }
+                let commands = rules.compile.iter().chain(&rules.run);
+                let uses_entry = commands.flatten().any(|arg| arg.contains("{entry}"));
+                if uses_entry && rules.entry.is_none() {
+                    return incomplete("files uses {entry} but says no entry (files.entry)");
+                }
             }
             let plain_name = !language.source_file.is_empty()
                 && !language.source_file.contains('/')
@@ -299,6 +334,27 @@ mod tests {
             assert!(
                 std::path::Path::new(&dockerfile).is_file(),
                 "{dockerfile} missing"
+            );
+        }
+    }
+
+    #[test]
+    fn a_files_table_must_say_what_it_compiles_and_name_an_entry_it_uses() {
+        let row = |files: &str| {
+            format!(
+                "[[languages]]\nid = \"x\"\nname = \"x\"\nextensions = [\"x\"]\nimage = \"coderank-judge-x:1\"\n\
+                 source_file = \"main.x\"\nrun = [\"./main\"]\nversion = [\"x\"]\n\n[languages.files]\n{files}\n"
+            )
+        };
+        assert!(Languages::parse(&row("sources = [\"x\"]\ncompile = [\"cc\", \"{sources}\"]")).is_ok());
+        for bad in [
+            "sources = []\ncompile = [\"cc\", \"{sources}\"]",
+            "sources = [\"x\"]\ncompile = []",
+            "sources = [\"x\"]\nrun = [\"x\", \"{entry}\"]",
+        ] {
+            assert!(
+                matches!(Languages::parse(&row(bad)), Err(LanguageError::Incomplete { .. })),
+                "{bad}"
             );
         }
     }

@@ -20,7 +20,7 @@ use bollard::{
     Docker,
 };
 use coderank_supervisor::protocol::{
-    encode_header, run_payloads, ErrorReply, Hello, Reply, Request, RunRequest, RunResult, Sealed, Written,
+    encode_frame, run_payloads, ErrorReply, Hello, Reply, Request, RunRequest, RunResult, Sealed, Written,
     MAX_HEADER_BYTES, PROTOCOL_VERSION,
 };
 use futures::{Stream, StreamExt, TryStreamExt};
@@ -28,7 +28,10 @@ use serde::{de::DeserializeOwned, Serialize};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio_util::io::StreamReader;
 
-use super::images::{container_labels, locked_down};
+use super::{
+    cpus::CpuSet,
+    images::{container_labels, locked_down},
+};
 
 /// The supervisor is sent in blocks of this size (padded), which `dd iflag=fullblock` reads
 /// exactly, leaving the protocol bytes after it untouched on stdin.
@@ -48,8 +51,8 @@ pub struct SandboxSpec {
     pub scratch_mb: u64,
     pub work_mb: u64,
     pub pids_limit: i64,
-    /// A CPU to pin the container to, e.g. `"1"`, or `None` for any one CPU's worth of time.
-    pub cpuset: Option<String>,
+    /// The CPUs to pin the container to, or `None` for one CPU's worth of time on any CPU.
+    pub cpuset: Option<CpuSet>,
     /// Label value, saying what the container is for.
     pub purpose: &'static str,
 }
@@ -103,7 +106,7 @@ impl Sandbox {
         let caps = ["SETUID", "SETGID", "KILL", "CHOWN", "FOWNER", "DAC_OVERRIDE"];
         let host_config = HostConfig {
             nano_cpus: spec.cpuset.is_none().then_some(1_000_000_000),
-            cpuset_cpus: spec.cpuset.clone(),
+            cpuset_cpus: spec.cpuset.as_ref().map(ToString::to_string),
             cap_add: Some(caps.iter().map(|cap| (*cap).to_owned()).collect()),
             ..locked_down(tmpfs, memory, spec.pids_limit)
         };
@@ -205,10 +208,7 @@ impl Sandbox {
     }
 
     async fn send<T: Serialize>(&mut self, header: &T, payloads: &[&[u8]]) -> anyhow::Result<()> {
-        self.to.write_all(&encode_header(header)?).await?;
-        for payload in payloads {
-            self.to.write_all(payload).await?;
-        }
+        self.to.write_all(&encode_frame(header, payloads)?).await?;
         self.to.flush().await.context("cannot write to the supervisor")
     }
 

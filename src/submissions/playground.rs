@@ -18,6 +18,7 @@ use crate::{
     judge::{
         engine::{self, JudgeOptions, Report},
         languages::Language,
+        source::Source,
         verdict::Verdict,
     },
     problems::package::ProblemPackage,
@@ -182,7 +183,8 @@ async fn execute(
     std::fs::write(root.join("data/sample/run.ans"), "")?;
     let package = ProblemPackage::load(&root)?;
     let options = JudgeOptions::new(supervisor);
-    let report = engine::judge(docker, &package, language, source.as_bytes(), &options, |_| {}).await?;
+    let source = Source::file(&language.source_file, source.as_bytes());
+    let report = engine::judge(docker, &package, language, &source, &options, |_| {}).await?;
     Ok(result_of(&report))
 }
 

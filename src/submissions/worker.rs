@@ -19,8 +19,10 @@ use super::{
 };
 use crate::{
     judge::{
+        cpus::CpuSet,
         engine::{self, JudgeOptions, Progress, Report},
         languages::Languages,
+        source::Source,
     },
     problems::{cache::TestDataCache, export, package::ProblemPackage, records as problems},
 };
@@ -182,7 +184,7 @@ impl Worker {
             .get(&job.language)
             .with_context(|| format!("unknown language {}", job.language))?;
         let mut options = JudgeOptions::new(self.supervisor.as_ref().clone());
-        options.cpuset = cpuset;
+        options.cpuset = cpuset.as_deref().map(str::parse::<CpuSet>).transpose()?;
         let total = package.test_cases.len() as i32;
         let (updates, mut updates_rx) = tokio::sync::mpsc::unbounded_channel::<(&'static str, i32)>();
         let writer = {
@@ -197,21 +199,15 @@ impl Worker {
                 }
             })
         };
-        let judged = engine::judge(
-            &self.docker,
-            &package,
-            language,
-            job.source.as_bytes(),
-            &options,
-            |progress| {
-                let update = match progress {
-                    Progress::Compiling => ("compiling", 0),
-                    Progress::Running { index, .. } => ("running", index as i32),
-                    Progress::Finished(_) => return,
-                };
-                let _ = updates.send(update);
-            },
-        );
+        let source = Source::file(&language.source_file, job.source.as_bytes());
+        let judged = engine::judge(&self.docker, &package, language, &source, &options, |progress| {
+            let update = match progress {
+                Progress::Compiling => ("compiling", 0),
+                Progress::Running { index, .. } => ("running", index as i32),
+                Progress::Finished(_) => return,
+            };
+            let _ = updates.send(update);
+        });
         // Judged to the end even if the lease is lost meanwhile (the sandbox is then removed as
         // usual); `finish` then records nothing.
         let report = judged.await;

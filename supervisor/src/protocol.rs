@@ -27,7 +27,8 @@ pub struct Hello {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Request {
-    /// Writes `len` payload bytes to `/work/NAME` (a plain file name), owned by the judge user.
+    /// Writes `len` payload bytes to `/work/NAME`, owned by the judge user; NAME is a relative
+    /// `/`-separated path of plain names, whose folders are made as needed.
     Write {
         name: String,
         len: u64,
@@ -130,7 +131,8 @@ pub struct RunResult {
     #[serde(default)]
     pub wall_us: u64,
     /// Time the supervisor spent on this request besides the program's own wall time
-    /// (scratch set-up, spawning, killing and reaping), in microseconds.
+    /// (input, spawning, killing and reaping, and the scratch set-up when it was not made
+    /// ahead, between runs), in microseconds.
     #[serde(default)]
     pub supervisor_us: u64,
     /// Processes left alive when the main process ended, all killed.
@@ -200,12 +202,20 @@ pub fn run_payloads<'a>(
     payloads
 }
 
-/// Writes one frame: the header, then `payloads` one after another.
-pub fn write_frame<W: Write, T: Serialize>(out: &mut W, header: &T, payloads: &[&[u8]]) -> io::Result<()> {
-    out.write_all(&encode_header(header)?)?;
+/// One whole frame: the header, then `payloads` one after another. Sent with one write, a
+/// frame crosses Docker's attach stream as one message rather than one per part.
+pub fn encode_frame<T: Serialize>(header: &T, payloads: &[&[u8]]) -> io::Result<Vec<u8>> {
+    let mut frame = encode_header(header)?;
+    frame.reserve(payloads.iter().map(|p| p.len()).sum());
     for payload in payloads {
-        out.write_all(payload)?;
+        frame.extend_from_slice(payload);
     }
+    Ok(frame)
+}
+
+/// Writes one frame (see [`encode_frame`]) and flushes it.
+pub fn write_frame<W: Write, T: Serialize>(out: &mut W, header: &T, payloads: &[&[u8]]) -> io::Result<()> {
+    out.write_all(&encode_frame(header, payloads)?)?;
     out.flush()
 }
 

@@ -311,6 +311,20 @@ fn nothing_carries_over_from_one_test_to_the_next() {
 }
 
 #[test]
+fn what_a_compile_step_leaves_in_tmp_is_gone_for_the_next_test() {
+    let mut sandbox = sandbox(256);
+    // The scratch directory for the next test is made as soon as a run ends; a compile step
+    // (a run in /work) coming between must not leave anything in it.
+    let list = ["sh", "-c", "ls -A . /tmp"];
+    run(&mut sandbox, &list, Workdir::Scratch, limits(), "");
+    let leave = ["sh", "-c", "touch /tmp/box/left /tmp/left && echo done"];
+    let compile = run(&mut sandbox, &leave, Workdir::Work, limits(), "");
+    assert_eq!(stdout(&compile), "done", "{:?}", compile.result);
+    let listed = stdout(&run(&mut sandbox, &list, Workdir::Scratch, limits(), ""));
+    assert!(!listed.contains("left"), "{listed}");
+}
+
+#[test]
 fn system_v_ipc_objects_do_not_outlive_a_test() {
     let mut sandbox = compiled(512);
     for _ in 0..3 {

@@ -156,7 +156,11 @@ fn verify_passes_a_correct_package_and_fails_one_whose_folder_lies() {
         String::from_utf8_lossy(&output.stdout)
     );
 
-    let copy = aplusb_with_submissions(&[("wrong_answer/difference.py", "accepted/liar.py")]);
+    let copy = aplusb_with_submissions(&[
+        ("wrong_answer/difference.py", "accepted/liar.py"),
+        ("wrong_answer/multi_file_c", "accepted/liar_folder"),
+        ("accepted/multi_file_rust", "accepted/modules"),
+    ]);
     let output = coderank(&["problem", "verify", copy.to_str().expect("utf-8")]);
     assert!(!output.status.success());
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -164,11 +168,173 @@ fn verify_passes_a_correct_package_and_fails_one_whose_folder_lies() {
         stdout.contains("FAIL accepted/liar.py") && stdout.contains("(expected AC)"),
         "{stdout}"
     );
+    assert!(stdout.contains("FAIL accepted/liar_folder"), "{stdout}");
+    assert!(stdout.contains("ok   accepted/modules"), "{stdout}");
+    assert!(stdout.contains("1 passed, 2 failed"), "{stdout}");
     std::fs::remove_dir_all(copy).expect("cleanup");
 }
 
+#[test]
+fn folder_submissions_compile_every_file_and_find_the_program() {
+    for (folder, language) in [
+        ("accepted/multi_file_cpp", "cpp"),
+        ("accepted/multi_file_java", "java"),
+        ("accepted/multi_file_python", "python3"),
+    ] {
+        let report = judge("aplusb", folder, &[]);
+        assert_eq!(
+            (report["verdict"].as_str(), report["language"].as_str()),
+            (Some("AC"), Some(language)),
+            "{folder}: {report}"
+        );
+        assert_eq!(report["tests"].as_array().expect("tests").len(), 13);
+    }
+}
+
+#[test]
+fn a_folder_with_a_wrong_helper_is_a_wrong_answer_in_its_own_language_or_the_named_one() {
+    let report = judge("aplusb", "wrong_answer/multi_file_c", &[]);
+    assert_eq!(
+        (report["verdict"].as_str(), report["language"].as_str()),
+        (Some("WA"), Some("c"))
+    );
+    let as_cpp = judge("aplusb", "wrong_answer/multi_file_c", &["--lang", "cpp"]);
+    assert_eq!(
+        (as_cpp["verdict"].as_str(), as_cpp["language"].as_str()),
+        (Some("WA"), Some("cpp")),
+        "{as_cpp}"
+    );
+}
+
+/// `coderank judge problems/aplusb FOLDER` on a folder made of `files` (name, content), and
+/// its standard error; the run must fail.
+fn judge_bad_folder(files: &[(&str, &[u8])], link: Option<(&str, &str)>) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, body) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
+        std::fs::write(path, body).expect("write");
+    }
+    if let Some((name, target)) = link {
+        std::os::unix::fs::symlink(target, dir.path().join(name)).expect("symlink");
+    }
+    let output = coderank(&["judge", "problems/aplusb", dir.path().to_str().expect("utf-8")]);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(!output.status.success(), "judged anyway: {stderr}");
+    stderr
+}
+
+#[test]
+fn bad_submission_folders_are_clear_errors_and_a_nonzero_exit() {
+    let mixed = judge_bad_folder(&[("a.cpp", b"int main() {}"), ("b.py", b"print(3)")], None);
+    assert!(
+        mixed.contains("the files disagree on the language (a.cpp is cpp, b.py is python3); pass --lang"),
+        "{mixed}"
+    );
+    let linked = judge_bad_folder(&[("main.py", b"print(3)")], Some(("secret.py", "/etc/passwd")));
+    assert!(
+        linked.contains("secret.py: symbolic links are not allowed"),
+        "{linked}"
+    );
+    let no_entry = judge_bad_folder(&[("a.py", b"print(3)"), ("b.py", b"print(4)")], None);
+    assert!(
+        no_entry.contains("cannot tell which python3 file is the program: name it main.py"),
+        "{no_entry}"
+    );
+    let names: Vec<String> = (0..101).map(|i| format!("f{i:03}.c")).collect();
+    let many: Vec<(&str, &[u8])> = names.iter().map(|name| (name.as_str(), &b""[..])).collect();
+    assert!(judge_bad_folder(&many, None).contains("more than 100 files"));
+    let big = vec![b'x'; 11 << 20];
+    let large = judge_bad_folder(
+        &[("main.c", b"int main(void) { return 0; }"), ("data.txt", &big)],
+        None,
+    );
+    assert!(large.contains("more than 10 MiB in all"), "{large}");
+    let only_text = judge_bad_folder(&[("notes.txt", b"hello")], None);
+    assert!(only_text.contains("no file in a known language"), "{only_text}");
+    let hidden_only = judge_bad_folder(&[(".hidden.py", b"print(3)")], None);
+    assert!(hidden_only.contains("the folder holds no file"), "{hidden_only}");
+}
+
+/// A package whose one test's answer is the last CPU of this machine, and a program that prints
+/// the CPUs it may run on (from the kernel, which the container's cpuset bounds).
+fn cpus_package() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+    let last = (cpus - 1).to_string();
+    std::fs::write(
+        root.join("problem.yaml"),
+        "name: Allowed CPUs\nlimits:\n  time_limit: 2\n  memory: 256\n",
+    )
+    .expect("problem.yaml");
+    std::fs::create_dir_all(root.join("data/sample")).expect("mkdir");
+    std::fs::write(root.join("data/sample/1.in"), "").expect("input");
+    std::fs::write(root.join("data/sample/1.ans"), format!("{last}\n")).expect("answer");
+    std::fs::write(
+        root.join("cpus.py"),
+        "for line in open('/proc/self/status'):\n    if line.startswith('Cpus_allowed_list:'):\n        print(line.split()[1])\n",
+    )
+    .expect("source");
+    (dir, last)
+}
+
+#[test]
+fn a_judging_pinned_with_cpus_runs_only_on_those_cpus() {
+    let (package, last) = cpus_package();
+    let dir = package.path().to_str().expect("utf-8");
+    let source = format!("{dir}/cpus.py");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["judge", "--json"];
+        args.extend_from_slice(extra);
+        args.extend([dir, source.as_str()]);
+        let output = coderank(&args);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice::<Value>(&output.stdout).expect("one JSON object")
+    };
+    let pinned = run(&["--cpus", &last]);
+    assert_eq!(pinned["verdict"], "AC", "{pinned}");
+    if last != "0" {
+        // Unpinned, the program may run on every CPU, so the same answer is wrong.
+        let unpinned = run(&[]);
+        assert_eq!(unpinned["verdict"], "WA", "{unpinned}");
+    }
+}
+
+#[test]
+fn a_malformed_or_missing_cpu_list_is_a_clear_error() {
+    let judge_with = |cpus: &str| {
+        coderank(&[
+            "judge",
+            "--cpus",
+            cpus,
+            "problems/aplusb",
+            "problems/aplusb/submissions/accepted/aplusb.c",
+        ])
+    };
+    let backwards = judge_with("3-1");
+    assert!(!backwards.status.success());
+    assert!(
+        String::from_utf8_lossy(&backwards.stderr)
+            .contains("invalid CPU list \"3-1\": the range 3-1 runs backwards"),
+        "{}",
+        String::from_utf8_lossy(&backwards.stderr)
+    );
+    let missing = judge_with("1000");
+    assert!(!missing.status.success());
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("--cpus 1000: the Docker host has"),
+        "{}",
+        String::from_utf8_lossy(&missing.stderr)
+    );
+}
+
 /// A copy of `problems/aplusb` in a temporary folder whose only submissions are `submissions`,
-/// each (a file under aplusb's `submissions/`, where to put it in the copy's).
+/// each (a file or folder under aplusb's `submissions/`, where to put it in the copy's).
 fn aplusb_with_submissions(submissions: &[(&str, &str)]) -> std::path::PathBuf {
     let copy = std::env::temp_dir().join(format!("coderank-aplusb-{}", uuid::Uuid::new_v4().simple()));
     let status = Command::new("cp")
@@ -181,11 +347,13 @@ fn aplusb_with_submissions(submissions: &[(&str, &str)]) -> std::path::PathBuf {
     for (from, to) in submissions {
         let target = copy.join("submissions").join(to);
         std::fs::create_dir_all(target.parent().expect("a folder")).expect("mkdir");
-        std::fs::copy(
-            Path::new(ROOT).join("problems/aplusb/submissions").join(from),
-            target,
-        )
-        .expect("copy");
+        let status = Command::new("cp")
+            .arg("-r")
+            .arg(Path::new(ROOT).join("problems/aplusb/submissions").join(from))
+            .arg(target)
+            .status()
+            .expect("cp");
+        assert!(status.success());
     }
     copy
 }

@@ -13,9 +13,12 @@ fn coderank(args: &[&str]) -> std::process::Output {
         .expect("run coderank")
 }
 
-fn leftover_containers() -> String {
+/// The one-off containers the `coderank` process `pid` left (other tests running beside this
+/// one may have live ones of their own).
+fn leftover_containers(pid: u32) -> String {
     let output = Command::new("docker")
         .args(["ps", "-aq", "--filter", "label=coderank=run-once"])
+        .args(["--filter", &format!("label=coderank.owner-pid={pid}")])
         .output()
         .expect("docker ps");
     String::from_utf8_lossy(&output.stdout).trim().to_owned()
@@ -23,7 +26,15 @@ fn leftover_containers() -> String {
 
 #[test]
 fn languages_reports_the_version_each_image_really_holds() {
-    let output = coderank(&["languages", "--json"]);
+    let child = Command::new(env!("CARGO_BIN_EXE_coderank"))
+        .args(["languages", "--json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run coderank");
+    let pid = child.id();
+    let output = child.wait_with_output().expect("coderank languages");
     assert!(
         output.status.success(),
         "{}",
@@ -61,7 +72,11 @@ fn languages_reports_the_version_each_image_really_holds() {
         );
     }
     assert_eq!(reports.len(), 12);
-    assert_eq!(leftover_containers(), "", "version probes left containers behind");
+    assert_eq!(
+        leftover_containers(pid),
+        "",
+        "version probes left containers behind"
+    );
 }
 
 #[test]
