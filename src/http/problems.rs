@@ -77,6 +77,9 @@ pub struct ProblemSummary {
     /// Present for admins only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub published: Option<bool>,
+    /// For a signed-in caller: whether they solved it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub solved: Option<bool>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -95,7 +98,21 @@ async fn list_problems(
     MaybeUser(user): MaybeUser,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<ProblemPage>, AppError> {
-    let admin = user.is_some_and(|current| current.user.role == Role::Admin);
+    let admin = user
+        .as_ref()
+        .is_some_and(|current| current.user.role == Role::Admin);
+    let solved: Option<std::collections::HashSet<String>> = match &user {
+        Some(current) => Some(
+            crate::submissions::leaderboard::attempted(&state.db, current.user.id)
+                .await
+                .map_err(anyhow::Error::from)?
+                .into_iter()
+                .filter(|attempt| attempt.solved)
+                .map(|attempt| attempt.slug)
+                .collect(),
+        ),
+        None => None,
+    };
     let page = query.page.unwrap_or(1);
     let per_page = query.per_page.unwrap_or(20);
     if page == 0 || !(1..=100).contains(&per_page) {
@@ -120,6 +137,7 @@ async fn list_problems(
             .into_iter()
             .map(|problem| ProblemSummary {
                 published: admin.then_some(problem.published),
+                solved: solved.as_ref().map(|solved| solved.contains(&problem.slug)),
                 slug: problem.slug,
                 title: problem.title,
                 tags: problem.tags,

@@ -97,6 +97,16 @@ async fn an_accepted_python_submission_is_judged_by_the_worker_in_the_app() {
     let judged = finished(&app, &user, &id).await;
     assert_eq!(judged["verdict"], "AC", "{judged}");
     assert_eq!(judged["source"], APLUSB_PY);
+    // The problem list marks it solved for this user, and says nothing to anonymous callers.
+    let listed: Value = app
+        .call(Method::GET, "/api/v1/problems", Some(&user), None)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(listed["items"][0]["solved"], true, "{listed}");
+    let anonymous: Value = app.get("/api/v1/problems").await.json().await.expect("JSON");
+    assert!(anonymous["items"][0].get("solved").is_none(), "{anonymous}");
     assert!(judged["tests"].as_array().is_some_and(|tests| !tests.is_empty()));
 
     let wrong = submit(&app, &user, "aplusb", "python3", APLUSB_PY_WRONG).await;
