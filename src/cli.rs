@@ -43,7 +43,7 @@ pub enum Command {
     /// Measure the whole submission path here (HTTP, queue, workers, verdicts, leaderboard),
     /// in a scratch database `coderank_bench`.
     BenchPipeline(Box<crate::submissions::bench::PipelineArgs>),
-    /// Judge one source file against a problem folder, with Docker alone.
+    /// Judge one source file, or a folder of files, against a problem folder, with Docker alone.
     Judge(Box<crate::judge::commands::JudgeArgs>),
     /// List the languages CodeRank judges, with the versions their images really hold.
     Languages(crate::judge::commands::LanguagesArgs),

@@ -12,7 +12,8 @@ use reqwest::{header, Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::helpers::{
-    accounts_config, eventually, fresh_database, services, spawn_app, spawn_app_with, AppOptions, TestApp,
+    accounts_config, cookie_value, eventually, fresh_database, services, set_cookie, spawn_app,
+    spawn_app_with, AppOptions, TestApp,
 };
 
 const PASSWORD: &str = "correct horse battery";
@@ -471,22 +472,6 @@ async fn api_tokens_are_shown_once_work_and_stop_when_revoked() {
         )
         .await;
     assert_eq!(again.status(), StatusCode::NOT_FOUND);
-}
-
-/// The value of cookie `name` among a response's `Set-Cookie` headers, with its attributes.
-fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .find(|value| value.starts_with(&format!("{name}=")))
-        .map(str::to_owned)
-}
-
-fn cookie_value(set_cookie: &str) -> String {
-    let pair = set_cookie.split(';').next().expect("pair");
-    pair.split_once('=').expect("name=value").1.to_owned()
 }
 
 /// Password sign-in asking for a browser session.

@@ -387,3 +387,22 @@ pub async fn object_store() -> coderank::storage::SharedStore {
         .await
         .expect("open the object store")
 }
+
+/// The `Set-Cookie` header that sets `name`, whole (value and attributes).
+pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with(&format!("{name}=")))
+        .map(str::to_owned)
+}
+
+/// The value a `Set-Cookie` header sets.
+pub fn cookie_value(set_cookie: &str) -> String {
+    let pair = set_cookie.split(';').next().unwrap_or_default();
+    pair.split_once('=')
+        .map(|(_, value)| value.to_owned())
+        .unwrap_or_default()
+}

@@ -34,7 +34,7 @@ use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use url::Url;
 
-use crate::helpers::{accounts_config, spawn_app, via, AppOptions, TestApp};
+use crate::helpers::{accounts_config, cookie_value, set_cookie, spawn_app, via, AppOptions, TestApp};
 
 const CLIENT_ID: &str = "coderank-client";
 /// Characters that RFC 6749 §2.3.1 says to form-encode before HTTP Basic.
@@ -273,25 +273,6 @@ fn browser() -> reqwest::Client {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client")
-}
-
-/// The `Set-Cookie` header that sets `name`, whole (value and attributes).
-fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .find(|value| value.starts_with(&format!("{name}=")))
-        .map(str::to_owned)
-}
-
-/// The value a `Set-Cookie` header sets.
-fn cookie_value(set_cookie: &str) -> String {
-    let pair = set_cookie.split(';').next().unwrap_or_default();
-    pair.split_once('=')
-        .map(|(_, value)| value.to_owned())
-        .unwrap_or_default()
 }
 
 fn location(response: &reqwest::Response) -> String {
