@@ -8,6 +8,7 @@ use sqlx::{PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
 use super::objects::{self, Uploads};
+use crate::judge::checker::default_validator::ValidatorFlags;
 use crate::storage::SharedStore;
 
 /// Folder of the validator uploaded through the API, inside `output_validators/`.
@@ -290,12 +291,22 @@ pub async fn remove_validator(db: &PgPool, store: &SharedStore, problem_id: Uuid
     let result = async {
         let mut transaction = begin_writing(db).await?;
         let replaced = remove_validator_files(&mut transaction, problem_id).await?;
-        sqlx::query!(
-            "UPDATE problems SET checker = 'default' WHERE id = $1",
+        // Flags meant for the custom validator may mean nothing to the default one; keep them
+        // only if it accepts them, so the problem still judges and exports cleanly.
+        let flags = sqlx::query_scalar!(
+            "UPDATE problems SET checker = 'default' WHERE id = $1 RETURNING validator_flags",
             problem_id
         )
-        .execute(&mut *transaction)
+        .fetch_one(&mut *transaction)
         .await?;
+        if ValidatorFlags::parse(&flags).is_err() {
+            sqlx::query!(
+                "UPDATE problems SET validator_flags = '' WHERE id = $1",
+                problem_id
+            )
+            .execute(&mut *transaction)
+            .await?;
+        }
         transaction.commit().await?;
         Ok(((), replaced))
     }

@@ -1488,6 +1488,19 @@ async fn a_validator_set_through_the_api_is_exported_and_can_be_removed_again() 
         assert!(message.contains(named), "{message}");
     }
 
+    // Flags for the custom validator, which the default one would not accept.
+    let (status, problem) = answer(
+        app.call(
+            Method::PATCH,
+            "/api/v1/problems/custom-check",
+            Some(&admin),
+            Some(json!({ "validator_flags": "--strict-order" })),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{problem}");
+
     let exported = export(&app, &admin, "custom-check").await;
     let entries = unzip(&exported);
     assert_eq!(
@@ -1517,6 +1530,10 @@ async fn a_validator_set_through_the_api_is_exported_and_can_be_removed_again() 
     .await;
     assert_eq!(status, StatusCode::OK, "{problem}");
     assert_eq!(problem["checker"], "default");
+    assert_eq!(
+        problem["validator_flags"], "",
+        "flags the default validator refuses are dropped"
+    );
     let entries = unzip(&export(&app, &admin, "custom-check").await);
     assert!(
         !entries.keys().any(|name| name.contains("output_validator")),

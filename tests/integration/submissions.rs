@@ -1295,3 +1295,36 @@ async fn a_burst_of_300_submissions_on_two_worker_processes_is_judged_exactly_on
         .collect();
     assert_eq!(attempts, [&json!(100), &json!(100), &json!(100)], "{board}");
 }
+
+#[tokio::test]
+async fn deleting_a_problem_with_submissions_archives_it_and_keeps_them() {
+    // No workers: the submission stays queued, which is enough to hold on to the problem.
+    let app = spawn_app(AppOptions::default()).await;
+    let admin = app.admin_token("archivist@example.org", PASSWORD).await;
+    echo_problem(&app, &admin, "archived-echo", true).await;
+    let user = token(&app.register("keeper@example.org", PASSWORD).await);
+    let id = submit_ok(&app, &user, "archived-echo", "python3", "print(input())").await;
+
+    let deleted = app
+        .call(
+            Method::DELETE,
+            "/api/v1/problems/archived-echo",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status(), StatusCode::OK);
+    let deleted: Value = deleted.json().await.expect("JSON");
+    assert_eq!(deleted["deleted"], false, "archived, not deleted: {deleted}");
+
+    let hidden = app
+        .call(Method::GET, "/api/v1/problems/archived-echo", Some(&user), None)
+        .await;
+    assert_eq!(hidden.status(), StatusCode::NOT_FOUND);
+    let problem = get_json(&app, "/api/v1/problems/archived-echo", Some(&admin)).await;
+    assert!(problem["archived_at"].is_string(), "{problem}");
+    assert_eq!(problem["published"], false, "{problem}");
+    let submission = get_json(&app, &format!("/api/v1/submissions/{id}"), Some(&user)).await;
+    assert_eq!(submission["problem"], "archived-echo", "{submission}");
+    assert_eq!(submission["source"], "print(input())", "{submission}");
+}
