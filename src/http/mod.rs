@@ -83,10 +83,8 @@ impl AppState {
         let bytes = self
             .supervisor
             .get_or_try_init(|| async move {
-                let path = crate::judge::sandbox::supervisor_path(configured)?;
-                tokio::fs::read(&path)
-                    .await
-                    .with_context(|| format!("cannot read the supervisor {}", path.display()))
+                tokio::task::spawn_blocking(move || crate::judge::sandbox::read_supervisor(configured))
+                    .await?
             })
             .await?;
         Ok(bytes.clone())

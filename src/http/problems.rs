@@ -213,7 +213,8 @@ pub(crate) async fn detail(state: &AppState, slug: &str, admin: bool) -> Result<
     })
 }
 
-async fn shown(state: &AppState, sha: &str) -> Result<(String, bool), AppError> {
+/// The start of a stored file as text (at most 64 KiB), and whether it was cut.
+pub(crate) async fn shown(state: &AppState, sha: &str) -> Result<(String, bool), AppError> {
     let path = state.cache.get(sha).await?;
     let bytes = tokio::fs::read(&path).await.map_err(anyhow::Error::from)?;
     let cut = bytes.len() > SAMPLE_SHOWN_BYTES;

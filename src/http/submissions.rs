@@ -27,6 +27,7 @@ use uuid::Uuid;
 use super::{
     error::{AppError, ErrorBody, Json},
     extract::{rate_limit, Admin, CurrentUser, MaybeUser},
+    problems::shown,
     AppState,
 };
 use crate::{
@@ -278,8 +279,8 @@ async fn view(
             let is_sample = report.get("sample").and_then(serde_json::Value::as_bool) == Some(true);
             let sample = match cases.iter().find(|case| is_sample && case.package_name() == name) {
                 Some(case) => Some(SampleDetail {
-                    input: shown(state, &case.input_sha256).await?,
-                    expected: shown(state, &case.answer_sha256).await?,
+                    input: shown(state, &case.input_sha256).await?.0,
+                    expected: shown(state, &case.answer_sha256).await?.0,
                     output: text("output"),
                     diff: text("diff"),
                     exit_code: report
@@ -337,12 +338,6 @@ async fn view(
         judgings,
         error: if admin { row.error } else { None },
     })
-}
-
-async fn shown(state: &AppState, sha: &str) -> Result<String, AppError> {
-    let path = state.cache.get(sha).await?;
-    let bytes = tokio::fs::read(&path).await.map_err(anyhow::Error::from)?;
-    Ok(String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]).into_owned())
 }
 
 async fn find_submission(state: &AppState, id: Uuid) -> Result<SubmissionRow, AppError> {

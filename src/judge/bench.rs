@@ -46,8 +46,7 @@ const APLUSB_CPP: &str =
 const APLUSB_PY: &str = "a, b = map(int, input().split())\nprint(a + b)\n";
 
 pub async fn bench(args: BenchArgs) -> anyhow::Result<()> {
-    let supervisor_path = super::sandbox::supervisor_path(args.supervisor.clone())?;
-    let supervisor = std::fs::read(&supervisor_path)?;
+    let supervisor = super::sandbox::read_supervisor(args.supervisor.clone())?;
     let docker = DockerEngine::new(&args.docker)?.client().await?;
     images::reap_leftovers(&docker).await?;
     let table = Languages::builtin()?;

@@ -223,9 +223,7 @@ pub async fn judge(args: JudgeArgs) -> anyhow::Result<()> {
         Some(id) => table.get(id)?,
         None => source.language(&table)?,
     };
-    let supervisor_path = super::sandbox::supervisor_path(args.supervisor.clone())?;
-    let supervisor = std::fs::read(&supervisor_path)
-        .with_context(|| format!("cannot read the supervisor {}", supervisor_path.display()))?;
+    let supervisor = super::sandbox::read_supervisor(args.supervisor.clone())?;
     let mut options = JudgeOptions::new(supervisor);
     options.all_tests = args.all_tests;
     let docker = DockerEngine::new(&args.docker)?.client().await?;
@@ -327,9 +325,7 @@ pub struct VerifyArgs {
 /// and reports whether its verdict matches its folder; fails if any does not.
 pub async fn verify(args: VerifyArgs) -> anyhow::Result<()> {
     let table = Languages::builtin()?;
-    let supervisor_path = super::sandbox::supervisor_path(args.supervisor.clone())?;
-    let supervisor = std::fs::read(&supervisor_path)
-        .with_context(|| format!("cannot read the supervisor {}", supervisor_path.display()))?;
+    let supervisor = super::sandbox::read_supervisor(args.supervisor.clone())?;
     let options = JudgeOptions::new(supervisor);
     let docker = DockerEngine::new(&args.docker)?.client().await?;
     reap_leftovers(&docker).await;

@@ -74,6 +74,12 @@ pub fn supervisor_path(configured: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     )
 }
 
+/// The supervisor binary's bytes, from [`supervisor_path`].
+pub fn read_supervisor(configured: Option<PathBuf>) -> anyhow::Result<Vec<u8>> {
+    let path = supervisor_path(configured)?;
+    std::fs::read(&path).with_context(|| format!("cannot read the supervisor {}", path.display()))
+}
+
 type Output = StreamReader<Pin<Box<dyn Stream<Item = std::io::Result<bytes::Bytes>> + Send>>, bytes::Bytes>;
 
 pub struct Sandbox {

@@ -4,7 +4,7 @@
 //! and objects it uploaded are collected again if it fails.
 
 use bytes::Bytes;
-use sqlx::{PgPool, Postgres, Transaction};
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
 use super::objects::{self, Uploads};
@@ -119,9 +119,6 @@ async fn upsert_tests_in(
     let mut transaction = begin_writing(db).await?;
     let mut replaced = Vec::new();
     for test in tests {
-        let (input_size, answer_size) = (test.input.len() as i64, test.answer.len() as i64);
-        let input_sha = uploads.put(store, test.input).await?;
-        let answer_sha = uploads.put(store, test.answer).await?;
         let old = sqlx::query!(
             r#"DELETE FROM test_cases WHERE problem_id = $1 AND kind = $2 AND group_path = $3 AND name = $4
                RETURNING ordinal, input_sha256, answer_sha256"#,
@@ -144,22 +141,7 @@ async fn upsert_tests_in(
             .fetch_one(&mut *transaction)
             .await?,
         };
-        sqlx::query!(
-            r#"INSERT INTO test_cases (problem_id, kind, group_path, name, ordinal, input_sha256, input_size,
-                   answer_sha256, answer_size)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#,
-            problem_id,
-            test.kind,
-            test.group_path,
-            test.name,
-            ordinal,
-            input_sha,
-            input_size,
-            answer_sha,
-            answer_size,
-        )
-        .execute(&mut *transaction)
-        .await?;
+        insert_test(&mut transaction, store, uploads, problem_id, test, ordinal).await?;
     }
     let count = renumber(&mut transaction, problem_id).await?;
     transaction.commit().await?;
@@ -223,6 +205,61 @@ pub async fn reorder_tests(db: &PgPool, problem_id: Uuid, ids: Vec<Uuid>) -> Res
     Ok(())
 }
 
+/// Uploads a test case's input and answer and inserts its row at `ordinal`. Imports and
+/// edits both write test cases through here.
+pub(super) async fn insert_test(
+    transaction: &mut PgConnection,
+    store: &SharedStore,
+    uploads: &mut Uploads,
+    problem_id: Uuid,
+    test: NewTest,
+    ordinal: i32,
+) -> anyhow::Result<()> {
+    let (input_size, answer_size) = (test.input.len() as i64, test.answer.len() as i64);
+    let input_sha = uploads.put(store, test.input).await?;
+    let answer_sha = uploads.put(store, test.answer).await?;
+    sqlx::query!(
+        r#"INSERT INTO test_cases (problem_id, kind, group_path, name, ordinal, input_sha256, input_size,
+               answer_sha256, answer_size)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#,
+        problem_id,
+        test.kind,
+        test.group_path,
+        test.name,
+        ordinal,
+        input_sha,
+        input_size,
+        answer_sha,
+        answer_size,
+    )
+    .execute(transaction)
+    .await?;
+    Ok(())
+}
+
+/// Uploads any other package file and inserts its row at `path`.
+pub(super) async fn insert_file(
+    transaction: &mut PgConnection,
+    store: &SharedStore,
+    uploads: &mut Uploads,
+    problem_id: Uuid,
+    path: &str,
+    bytes: Bytes,
+) -> anyhow::Result<()> {
+    let size = bytes.len() as i64;
+    let sha = uploads.put(store, bytes).await?;
+    sqlx::query!(
+        "INSERT INTO problem_files (problem_id, path, sha256, size) VALUES ($1, $2, $3, $4)",
+        problem_id,
+        path,
+        sha,
+        size
+    )
+    .execute(transaction)
+    .await?;
+    Ok(())
+}
+
 /// Numbers the cases 0, 1, … keeping their order but putting samples first; answers the count.
 async fn renumber(transaction: &mut Transaction<'static, Postgres>, problem_id: Uuid) -> sqlx::Result<usize> {
     let done = sqlx::query!(
@@ -267,17 +304,8 @@ async fn set_validator_in(
     let mut transaction = begin_writing(db).await?;
     let replaced = remove_validator_files(&mut transaction, problem_id).await?;
     for (name, bytes) in files {
-        let size = bytes.len() as i64;
-        let sha = uploads.put(store, bytes).await?;
-        sqlx::query!(
-            "INSERT INTO problem_files (problem_id, path, sha256, size) VALUES ($1, $2, $3, $4)",
-            problem_id,
-            format!("{VALIDATOR_DIR}/{name}"),
-            sha,
-            size
-        )
-        .execute(&mut *transaction)
-        .await?;
+        let path = format!("{VALIDATOR_DIR}/{name}");
+        insert_file(&mut transaction, store, uploads, problem_id, &path, bytes).await?;
     }
     sqlx::query!("UPDATE problems SET checker = 'custom' WHERE id = $1", problem_id)
         .execute(&mut *transaction)

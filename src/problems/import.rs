@@ -18,7 +18,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::{
-    editing::{check_test_path, NewTest},
+    editing::{check_test_path, insert_file, insert_test, NewTest},
     objects::{self, Uploads},
     package::{PackageFormat, ProblemPackage, StatementFormat, Validation},
     records::{is_slug, slugify, Problem},
@@ -538,43 +538,33 @@ async fn write(
         return Err(ImportError::SlugTaken(slug.to_owned()));
     };
     for (ordinal, test) in staged.tests.iter().enumerate() {
-        let input = read(&test.input).await?;
-        let answer = read(&test.answer).await?;
-        let (input_size, answer_size) = (input.len() as i64, answer.len() as i64);
-        let input_sha = uploads.put(store, input).await?;
-        let answer_sha = uploads.put(store, answer).await?;
-        sqlx::query!(
-            r#"INSERT INTO test_cases (problem_id, kind, group_path, name, ordinal, input_sha256, input_size,
-                   answer_sha256, answer_size)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#,
+        let test_case = NewTest {
+            kind: test.kind,
+            group_path: test.group_path.clone(),
+            name: test.name.clone(),
+            input: read(&test.input).await?,
+            answer: read(&test.answer).await?,
+        };
+        insert_test(
+            &mut transaction,
+            store,
+            uploads,
             problem_id,
-            test.kind,
-            test.group_path,
-            test.name,
+            test_case,
             ordinal as i32,
-            input_sha,
-            input_size,
-            answer_sha,
-            answer_size,
         )
-        .execute(&mut *transaction)
-        .await
-        .map_err(anyhow::Error::from)?;
+        .await?;
     }
     for (path, absolute) in &staged.files {
-        let bytes = read(absolute).await?;
-        let size = bytes.len() as i64;
-        let sha = uploads.put(store, bytes).await?;
-        sqlx::query!(
-            "INSERT INTO problem_files (problem_id, path, sha256, size) VALUES ($1, $2, $3, $4)",
+        insert_file(
+            &mut transaction,
+            store,
+            uploads,
             problem_id,
             path,
-            sha,
-            size
+            read(absolute).await?,
         )
-        .execute(&mut *transaction)
-        .await
-        .map_err(anyhow::Error::from)?;
+        .await?;
     }
     let problem = sqlx::query_as!(Problem, "SELECT * FROM problems WHERE id = $1", problem_id)
         .fetch_one(&mut *transaction)

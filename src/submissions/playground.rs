@@ -46,6 +46,22 @@ pub struct RunResult {
     pub compile_output: Option<String>,
 }
 
+impl RunResult {
+    /// The result of a program that never ran (it did not compile, or the judge failed).
+    fn without_run(status: &str, compile_output: Option<String>) -> Self {
+        Self {
+            status: status.to_owned(),
+            stdout: String::new(),
+            stderr: String::new(),
+            exit_code: None,
+            signal: None,
+            time_ms: 0,
+            memory_kb: 0,
+            compile_output,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Run {
     pub id: Uuid,
@@ -118,16 +134,7 @@ impl Playground {
                 Ok(result) => result,
                 Err(err) => {
                     tracing::error!(error = %format!("{err:#}"), run = %id, "playground run failed");
-                    RunResult {
-                        status: "IE".to_owned(),
-                        stdout: String::new(),
-                        stderr: String::new(),
-                        exit_code: None,
-                        signal: None,
-                        time_ms: 0,
-                        memory_kb: 0,
-                        compile_output: None,
-                    }
+                    RunResult::without_run("IE", None)
                 }
             };
             let json = serde_json::to_value(&result).unwrap_or_default();
@@ -191,16 +198,8 @@ async fn execute(
 fn result_of(report: &Report) -> RunResult {
     let compile_output = report.compile.as_ref().map(|compile| compile.output.clone());
     let Some(test) = report.tests.first() else {
-        return RunResult {
-            status: if report.verdict == Verdict::Ce { "CE" } else { "IE" }.to_owned(),
-            stdout: String::new(),
-            stderr: String::new(),
-            exit_code: None,
-            signal: None,
-            time_ms: 0,
-            memory_kb: 0,
-            compile_output,
-        };
+        let status = if report.verdict == Verdict::Ce { "CE" } else { "IE" };
+        return RunResult::without_run(status, compile_output);
     };
     // Any output "fails" the empty answer: that verdict means nothing here.
     let status = match test.verdict {

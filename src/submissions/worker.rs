@@ -51,10 +51,7 @@ impl Worker {
         docker: &crate::docker::DockerEngine,
         cache: TestDataCache,
     ) -> anyhow::Result<Self> {
-        let path = crate::judge::sandbox::supervisor_path(config.supervisor.clone())?;
-        let supervisor = tokio::fs::read(&path)
-            .await
-            .with_context(|| format!("cannot read the supervisor {}", path.display()))?;
+        let supervisor = crate::judge::sandbox::read_supervisor(config.supervisor.clone())?;
         let docker = docker.client().await?;
         let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
         Ok(Self {
