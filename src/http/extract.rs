@@ -248,10 +248,14 @@ pub async fn rate_limit(state: &AppState, key: &str, spec: RateSpec, what: &str)
         .map_err(anyhow::Error::from)?
     {
         Decision::Allowed => Ok(()),
-        Decision::Denied { retry_after_secs } => Err(AppError::TooManyRequests {
-            message: format!("too many {what}: try again in {retry_after_secs} s"),
-            retry_after_secs,
-        }),
+        Decision::Denied { retry_after_secs } => {
+            // Keys are `ACTION:…`; the action names the limit.
+            crate::telemetry::metrics::rate_limited(key.split(':').next().unwrap_or(key));
+            Err(AppError::TooManyRequests {
+                message: format!("too many {what}: try again in {retry_after_secs} s"),
+                retry_after_secs,
+            })
+        }
     }
 }
 

@@ -1,9 +1,12 @@
 //! Liveness and readiness.
 //!
 //! `/healthz` answers as long as the process serves HTTP: for restart decisions. `/readyz`
-//! checks every dependency a request may need (PostgreSQL, the object store, the Docker engine),
-//! each within the ready timeout and all at once, and answers 503 naming each one that failed:
-//! for load balancers and for people asking "why is it not working".
+//! checks every dependency this process needs (PostgreSQL, the object store, and the Docker
+//! engine when it runs judging slots itself), each within the ready timeout and all at once,
+//! and answers 503 naming each one that failed: for load balancers and for people asking "why
+//! is it not working". It also describes the judge queue, and names a queue that no live worker
+//! serves; that does not make the API unready (its pages and API still work, and submissions
+//! wait in PostgreSQL), so a load balancer keeps it while workers come and go.
 
 use std::{future::Future, time::Instant};
 
@@ -45,27 +48,68 @@ pub struct Readiness {
     /// `ready` when every check passed.
     pub status: &'static str,
     pub checks: Checks,
+    /// The judge queue and the workers serving it; absent when PostgreSQL does not answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queue: Option<QueueState>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Checks {
     pub postgres: Check,
     pub storage: Check,
-    pub docker: Check,
+    /// Only when this process runs judging slots (`serve --workers N`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub docker: Option<Check>,
 }
 
 impl Checks {
     fn failed(&self) -> Vec<&'static str> {
         [
-            ("postgres", &self.postgres),
-            ("storage", &self.storage),
-            ("docker", &self.docker),
+            ("postgres", Some(&self.postgres)),
+            ("storage", Some(&self.storage)),
+            ("docker", self.docker.as_ref()),
         ]
         .into_iter()
-        .filter(|(_, check)| !check.ok)
-        .map(|(name, _)| name)
+        .filter_map(|(name, check)| check.filter(|check| !check.ok).map(|_| name))
         .collect()
     }
+}
+
+/// Jobs waiting and the workers that would judge them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueState {
+    /// Judgings and playground runs waiting to be claimed.
+    pub queued: i64,
+    /// Being judged now.
+    pub running: i64,
+    /// Judge workers seen in the last minute, and their slots.
+    pub live_workers: usize,
+    pub slots: i64,
+    /// Set when jobs wait and no live worker would judge them, naming that.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
+}
+
+async fn queue_state(state: &AppState) -> Option<QueueState> {
+    let read = async {
+        let kinds = crate::submissions::queue::depth_by_kind(&state.db).await?;
+        let workers = crate::submissions::queue::workers(&state.db).await?;
+        Ok::<_, sqlx::Error>((kinds, workers))
+    };
+    let (kinds, workers) = tokio::time::timeout(state.ready_timeout, read).await.ok()?.ok()?;
+    let queued = kinds.iter().map(|kind| kind.queued).sum();
+    let running = kinds.iter().map(|kind| kind.running).sum();
+    let slots = workers.iter().map(|worker| i64::from(worker.slots)).sum();
+    let warning = (queued > 0 && workers.is_empty()).then(|| {
+        format!("{queued} job(s) queued and no live judge worker: start `coderank worker` (see README, Deploying)")
+    });
+    Some(QueueState {
+        queued,
+        running,
+        live_workers: workers.len(),
+        slots,
+        warning,
+    })
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -92,16 +136,22 @@ pub struct Check {
 )]
 async fn readyz(State(state): State<AppState>) -> Result<impl IntoResponse, AppError> {
     let timeout = state.ready_timeout;
-    let (postgres, storage, docker) = tokio::join!(
+    let judges = state.judging_slots > 0;
+    let (postgres, storage, docker, queue) = tokio::join!(
         check(state.database_target.clone(), timeout, async {
             crate::db::ping(&state.db).await.map_err(|err| err.to_string())
         }),
         check(state.store.describe(), timeout, async {
             state.store.check().await.map_err(|err| err.to_string())
         }),
-        check(state.docker.host().to_owned(), timeout, async {
-            state.docker.ping().await.map_err(|err| format!("{err:#}"))
-        }),
+        async {
+            if !judges {
+                return None;
+            }
+            let ping = async { state.docker.ping().await.map_err(|err| format!("{err:#}")) };
+            Some(check(state.docker.host().to_owned(), timeout, ping).await)
+        },
+        queue_state(&state),
     );
     let checks = Checks {
         postgres,
@@ -115,6 +165,7 @@ async fn readyz(State(state): State<AppState>) -> Result<impl IntoResponse, AppE
             Json(Readiness {
                 status: "ready",
                 checks,
+                queue,
             }),
         ));
     }
@@ -123,6 +174,7 @@ async fn readyz(State(state): State<AppState>) -> Result<impl IntoResponse, AppE
         details: serde_json::to_value(Readiness {
             status: "unavailable",
             checks,
+            queue,
         })
         .map_err(anyhow::Error::from)?,
     })

@@ -13,6 +13,7 @@ pub(crate) mod auth;
 pub mod error;
 pub mod extract;
 mod health;
+mod metrics;
 pub mod openapi;
 pub(crate) mod problems;
 mod submissions;
@@ -24,7 +25,7 @@ use anyhow::Context;
 use axum::{
     extract::DefaultBodyLimit,
     http::{HeaderName, Request},
-    middleware::from_extractor_with_state,
+    middleware::{from_extractor_with_state, from_fn},
     Router,
 };
 use sqlx::PgPool;
@@ -44,7 +45,7 @@ use crate::{
     docker::DockerEngine,
     problems::cache::TestDataCache,
     storage::SharedStore,
-    submissions::{events::Events, playground::Playground},
+    submissions::events::Events,
 };
 
 /// What every handler may need. Cheap to clone: each field is a handle to shared state.
@@ -54,8 +55,10 @@ pub struct AppState {
     pub db: PgPool,
     /// Test data and other blobs.
     pub store: SharedStore,
-    /// The engine that runs judge containers; `/readyz` checks it.
+    /// The engine that runs judge containers; `/readyz` checks it when this process judges.
     pub docker: DockerEngine,
+    /// Judging slots this process runs (`serve --workers`); 0 when separate workers judge.
+    pub judging_slots: usize,
     /// How long `/readyz` waits for each dependency.
     pub ready_timeout: Duration,
     /// Where PostgreSQL is, without credentials, for `/readyz`.
@@ -68,33 +71,15 @@ pub struct AppState {
     pub cache: TestDataCache,
     /// Caps on sources.
     pub submission_limits: Arc<SubmissionsConfig>,
-    /// Submission changes from PostgreSQL, for WebSocket clients.
+    /// Submission changes and finished playground runs from PostgreSQL, for WebSocket clients
+    /// and requests waiting for a run.
     pub events: Events,
-    /// Runs playground programs.
-    pub playground: Playground,
-    /// The supervisor binary, read on first use (only the playground needs it here).
-    supervisor: Arc<tokio::sync::OnceCell<Vec<u8>>>,
-}
-
-impl AppState {
-    /// The supervisor binary handed to sandboxes.
-    pub async fn supervisor(&self) -> anyhow::Result<Vec<u8>> {
-        let configured = self.submission_limits.judge.supervisor.clone();
-        let bytes = self
-            .supervisor
-            .get_or_try_init(|| async move {
-                tokio::task::spawn_blocking(move || crate::judge::sandbox::read_supervisor(configured))
-                    .await?
-            })
-            .await?;
-        Ok(bytes.clone())
-    }
 }
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// The whole application: every area's routes, the OpenAPI document, and the layers that every
-/// request passes (request id, tracing, body limit, panic to 500).
+/// The whole application: every area's routes, the OpenAPI document, `/metrics`, and the layers
+/// that every request passes (request id, tracing, metrics, body limit, panic to 500).
 pub fn router(state: AppState, max_body_bytes: usize) -> Router {
     let max_package_bytes = usize::try_from(state.problem_limits.max_package_bytes).unwrap_or(usize::MAX);
     let public = OpenApiRouter::new()
@@ -119,11 +104,14 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .merge(signed_in)
         .merge(admin)
         .split_for_parts();
+    let refresh = crate::submissions::queue::metrics_refresh(state.db.clone());
     api.merge(openapi::router(document))
         // The web UI's pages, outside the OpenAPI document.
         .merge(crate::web::router(state.clone()))
+        .merge(crate::telemetry::metrics::router(refresh))
         .fallback(crate::web::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(from_fn(metrics::track))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
@@ -173,10 +161,12 @@ impl Server {
             config.problems.cache_max_bytes,
             store.clone(),
         );
+        crate::telemetry::metrics::install();
         let state = AppState {
             db: db.clone(),
-            store,
+            store: store.clone(),
             docker: docker.clone(),
+            judging_slots: config.submissions.workers,
             ready_timeout: config.ready_timeout(),
             database_target,
             accounts,
@@ -184,8 +174,6 @@ impl Server {
             cache: cache.clone(),
             submission_limits: Arc::new(config.submissions.clone()),
             events: Events::start(db.clone()),
-            playground: Playground::default(),
-            supervisor: Arc::new(tokio::sync::OnceCell::new()),
         };
         let worker = match config.submissions.workers {
             0 => None,
@@ -193,10 +181,10 @@ impl Server {
                 crate::submissions::worker::Worker::new(
                     &config.submissions.judge,
                     db.clone(),
-                    &docker,
+                    store,
+                    docker,
                     cache,
-                )
-                .await?,
+                ),
                 slots,
             )),
         };

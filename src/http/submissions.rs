@@ -602,12 +602,12 @@ pub struct RunRequest {
     pub stdin: String,
 }
 
-/// Run a program once on an input (2 s, 256 MiB). Answers the result when it is done within a
-/// few seconds (200), else the run to poll at `/api/v1/runs/{id}` (202).
+/// Run a program once on an input (2 s, 256 MiB), on the judge workers. Answers the result when
+/// it is done within a few seconds (200), else the run to poll at `/api/v1/runs/{id}` (202).
 #[utoipa::path(post, path = "/api/v1/runs", tag = "submissions", security(("bearer" = []), ("session" = [])),
     request_body = RunRequest,
     responses((status = 200, body = Run), (status = 202, body = Run), (status = 413, body = ErrorBody),
-        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn start_run(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -625,47 +625,26 @@ async fn start_run(
         "playground runs",
     )
     .await?;
-    let language = Languages::builtin()
+    let id = playground::submit(
+        &state.db,
+        user_id,
+        &request.language,
+        &request.source,
+        &request.stdin,
+    )
+    .await
+    .map_err(anyhow::Error::from)?;
+    // Judged by a worker; the result comes back through LISTEN, or the caller polls.
+    let run = playground::wait(&state.db, &state.events, user_id, id, Duration::from_secs(5))
+        .await
         .map_err(anyhow::Error::from)?
-        .get(&request.language)
-        .cloned()
-        .map_err(|err| AppError::Unprocessable(err.to_string()))?;
-    let supervisor = state.supervisor().await.map_err(|err| AppError::Unavailable {
-        message: format!("the playground is unavailable: {err:#}"),
-        details: serde_json::json!({}),
-    })?;
-    let docker = state.docker.client().await.map_err(|err| AppError::Unavailable {
-        message: format!("the playground is unavailable: {err:#}"),
-        details: serde_json::json!({}),
-    })?;
-    let id = state
-        .playground
-        .start(
-            &state.db,
-            docker,
-            supervisor,
-            user_id,
-            playground::Program {
-                language,
-                source: request.source,
-                stdin: request.stdin,
-            },
-        )
-        .await?;
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-    loop {
-        let run = playground::find(&state.db, user_id, id)
-            .await
-            .map_err(anyhow::Error::from)?
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a run vanished")))?;
-        if run.status == "finished" {
-            return Ok((StatusCode::OK, Json(run)));
-        }
-        if tokio::time::Instant::now() >= deadline {
-            return Ok((StatusCode::ACCEPTED, Json(run)));
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a run vanished")))?;
+    let status = if run.status == "finished" {
+        StatusCode::OK
+    } else {
+        StatusCode::ACCEPTED
+    };
+    Ok((status, Json(run)))
 }
 
 /// One of the caller's playground runs.

@@ -37,10 +37,15 @@ pub fn container_labels(purpose: &str) -> HashMap<String, String> {
     ])
 }
 
+/// The host name and the pid namespace of this process: a pid names a process only within its
+/// namespace, so a worker in a container (which may share the host's name, with host
+/// networking) never takes the pids of another namespace for its own.
 fn host_name() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|name| name.trim().to_owned())
-        .unwrap_or_default()
+    let name = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+    let namespace = std::fs::read_link("/proc/self/ns/pid")
+        .map(|link| link.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!("{} {namespace}", name.trim())
 }
 
 /// Removes the CodeRank containers that a process of this host left behind when it died, and

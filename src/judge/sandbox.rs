@@ -95,6 +95,7 @@ pub use coderank_supervisor::session::RunOutput;
 
 impl Sandbox {
     pub async fn start(docker: &Docker, spec: &SandboxSpec, supervisor: &[u8]) -> anyhow::Result<Self> {
+        let started = std::time::Instant::now();
         let tmpfs = HashMap::from([
             (
                 "/tmp".to_owned(),
@@ -151,7 +152,10 @@ impl Sandbox {
             removed: false,
         };
         match sandbox.connect(supervisor, blocks).await {
-            Ok(()) => Ok(sandbox),
+            Ok(()) => {
+                crate::telemetry::metrics::sandbox_started(started.elapsed());
+                Ok(sandbox)
+            }
             Err(err) => {
                 sandbox.remove().await;
                 Err(err)

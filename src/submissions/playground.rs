@@ -1,21 +1,26 @@
 //! The playground: run a program once on an input with default limits, no problem needed.
 //!
-//! It is judged as a one-test problem (the input as its only sample), so it gets exactly the
+//! A run is judged as a one-test problem (the input as its only sample), so it gets exactly the
 //! sandbox, limits and measurements of a submission; the program's output is the sample output
-//! the engine keeps, and the "expected answer" is ignored. Runs are executed by the API process
-//! (a few at a time), kept for an hour, and visible to their owner only.
+//! the engine keeps, and the "expected answer" is ignored. Runs are judged by the judge workers,
+//! like submissions: the API records a `runs` row and wakes the workers; a worker leases the row
+//! (as it leases `judge_jobs` rows, fenced by a token), judges it and records the result, which
+//! reaches the waiting request through `LISTEN`. So an API process needs no Docker engine, a
+//! run survives an API restart, and the workers' capacity bounds the playground. Runs are kept
+//! for an hour and visible to their owner only.
 
-use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::PgPool;
-use tokio::sync::Semaphore;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::{events::Events, queue};
 use crate::{
     judge::{
+        cpus::CpuSet,
         engine::{self, JudgeOptions, Report},
         languages::Language,
         source::Source,
@@ -29,6 +34,8 @@ pub const TIME_LIMIT_SECS: u64 = 2;
 pub const MEMORY_MB: u64 = 256;
 /// How long runs are kept.
 pub const KEPT_FOR_SECS: f64 = 3600.0;
+/// The channel a finished run's id is announced on.
+pub const RUNS_CHANNEL: &str = "coderank_runs";
 
 /// What a run produced.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]
@@ -48,7 +55,7 @@ pub struct RunResult {
 
 impl RunResult {
     /// The result of a program that never ran (it did not compile, or the judge failed).
-    fn without_run(status: &str, compile_output: Option<String>) -> Self {
+    pub fn without_run(status: &str, compile_output: Option<String>) -> Self {
         Self {
             status: status.to_owned(),
             stdout: String::new(),
@@ -72,84 +79,83 @@ pub struct Run {
     pub created_at: DateTime<Utc>,
 }
 
-/// What to run.
-#[derive(Debug, Clone)]
-pub struct Program {
-    pub language: Language,
-    pub source: String,
-    pub stdin: String,
+/// Records a run and wakes the workers; answers its id at once.
+pub async fn submit(
+    db: &PgPool,
+    user_id: Uuid,
+    language: &str,
+    source: &str,
+    stdin: &str,
+) -> sqlx::Result<Uuid> {
+    let mut transaction = db.begin().await?;
+    sqlx::query!(
+        "DELETE FROM runs WHERE created_at < now() - make_interval(secs => $1)",
+        KEPT_FOR_SECS
+    )
+    .execute(&mut *transaction)
+    .await?;
+    let id = sqlx::query_scalar!(
+        "INSERT INTO runs (user_id, language, source, stdin) VALUES ($1, $2, $3, $4) RETURNING id",
+        user_id,
+        language,
+        source,
+        stdin,
+    )
+    .fetch_one(&mut *transaction)
+    .await?;
+    queue::wake_workers(&mut *transaction).await?;
+    transaction.commit().await?;
+    Ok(id)
 }
 
-/// Runs a few programs at a time for the whole process.
-#[derive(Debug, Clone)]
-pub struct Playground {
-    slots: Arc<Semaphore>,
-}
-
-impl Default for Playground {
-    fn default() -> Self {
-        Self {
-            slots: Arc::new(Semaphore::new(2)),
-        }
+/// Records a run's result if `lease` still holds it, and wakes the request waiting for it;
+/// false when the lease was lost (another worker records it).
+pub async fn finish(db: &PgPool, lease: &queue::RunLease, result: &RunResult) -> anyhow::Result<bool> {
+    let json = serde_json::to_value(result)?;
+    let mut transaction = db.begin().await?;
+    let updated = sqlx::query!(
+        r#"UPDATE runs SET status = 'finished', result = $3, lease_token = NULL, lease_expires_at = NULL
+           WHERE id = $1 AND lease_token = $2 AND status <> 'finished'"#,
+        lease.run_id,
+        lease.token,
+        json
+    )
+    .execute(&mut *transaction)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Ok(false);
     }
+    sqlx::query!("SELECT pg_notify($1, $2)", RUNS_CHANNEL, lease.run_id.to_string())
+        .execute(&mut *transaction)
+        .await?;
+    transaction.commit().await?;
+    Ok(true)
 }
 
-impl Playground {
-    /// Records a run and starts it; answers its id at once.
-    pub async fn start(
-        &self,
-        db: &PgPool,
-        docker: bollard::Docker,
-        supervisor: Vec<u8>,
-        user_id: Uuid,
-        program: Program,
-    ) -> anyhow::Result<Uuid> {
-        let Program {
-            language,
-            source,
-            stdin,
-        } = program;
-        sqlx::query!(
-            "DELETE FROM runs WHERE created_at < now() - make_interval(secs => $1)",
-            KEPT_FOR_SECS
-        )
-        .execute(db)
-        .await?;
-        let id = sqlx::query_scalar!(
-            "INSERT INTO runs (user_id, language) VALUES ($1, $2) RETURNING id",
-            user_id,
-            language.id.to_string()
-        )
-        .fetch_one(db)
-        .await?;
-        let (db, slots) = (db.clone(), Arc::clone(&self.slots));
-        tokio::spawn(async move {
-            let Ok(_slot) = slots.acquire_owned().await else {
-                return;
-            };
-            let _ = sqlx::query!("UPDATE runs SET status = 'running' WHERE id = $1", id)
-                .execute(&db)
-                .await;
-            let result = match execute(&docker, supervisor, &language, &source, &stdin).await {
-                Ok(result) => result,
-                Err(err) => {
-                    tracing::error!(error = %format!("{err:#}"), run = %id, "playground run failed");
-                    RunResult::without_run("IE", None)
-                }
-            };
-            let json = serde_json::to_value(&result).unwrap_or_default();
-            if let Err(err) = sqlx::query!(
-                "UPDATE runs SET status = 'finished', result = $2 WHERE id = $1",
-                id,
-                json
-            )
-            .execute(&db)
-            .await
-            {
-                tracing::error!(error = %err, "cannot record a playground run");
+/// The run once it is finished, or as it is when `wait` has passed.
+pub async fn wait(
+    db: &PgPool,
+    events: &Events,
+    user_id: Uuid,
+    id: Uuid,
+    wait: Duration,
+) -> sqlx::Result<Option<Run>> {
+    // Subscribed before reading, so a result recorded in between is not missed.
+    let mut finished = events.subscribe_runs();
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let run = find(db, user_id, id).await?;
+        if run.as_ref().is_none_or(|run| run.status == "finished") {
+            return Ok(run);
+        }
+        loop {
+            match tokio::time::timeout_at(deadline, finished.recv()).await {
+                Err(_) => return find(db, user_id, id).await,
+                Ok(Ok(run_id)) if run_id != id => continue,
+                // Ours, or missed notifications (lagged, or the listener reconnecting): re-read.
+                Ok(_) => break,
             }
-        });
-        Ok(id)
+        }
     }
 }
 
@@ -171,9 +177,11 @@ pub async fn find(db: &PgPool, user_id: Uuid, id: Uuid) -> sqlx::Result<Option<R
     }))
 }
 
-async fn execute(
+/// Runs a program in a sandbox, as a worker does for a claimed run.
+pub async fn execute(
     docker: &bollard::Docker,
     supervisor: Vec<u8>,
+    cpuset: Option<CpuSet>,
     language: &Language,
     source: &str,
     stdin: &str,
@@ -189,7 +197,8 @@ async fn execute(
     std::fs::write(root.join("data/sample/run.in"), stdin)?;
     std::fs::write(root.join("data/sample/run.ans"), "")?;
     let package = ProblemPackage::load(&root)?;
-    let options = JudgeOptions::new(supervisor);
+    let mut options = JudgeOptions::new(supervisor);
+    options.cpuset = cpuset;
     let source = Source::file(&language.source_file, source.as_bytes());
     let report = engine::judge(docker, &package, language, &source, &options, |_| {}).await?;
     Ok(result_of(&report))

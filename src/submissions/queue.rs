@@ -7,6 +7,9 @@
 //! the final one deletes the job row in the same transaction that records the verdict: a worker
 //! whose lease was taken over cannot record anything, so each judging is recorded exactly once.
 //! A job claimed [`MAX_ATTEMPTS`] times without finishing (it keeps killing workers) ends as IE.
+//!
+//! Playground runs are leased the same way, straight from their `runs` row ([`claim_run`]),
+//! before any judging: a run is one short test someone is waiting for.
 
 use std::time::Duration;
 
@@ -40,8 +43,13 @@ pub async fn enqueue(db: &mut sqlx::PgConnection, judging_id: Uuid, priority: i3
     )
     .execute(&mut *db)
     .await?;
+    wake_workers(db).await
+}
+
+/// Wakes idle workers (at the commit of the caller's transaction, if any).
+pub async fn wake_workers(db: impl PgExecutor<'_>) -> sqlx::Result<()> {
     sqlx::query!("SELECT pg_notify($1, '')", JOBS_CHANNEL)
-        .execute(&mut *db)
+        .execute(db)
         .await?;
     Ok(())
 }
@@ -71,6 +79,22 @@ pub async fn claim(db: &PgPool, worker: &str, lease: Duration) -> sqlx::Result<O
     }))
 }
 
+/// A lease that a worker keeps alive while it works (see `worker::keep_lease`).
+pub trait Renewable: Copy + Send + Sync + 'static {
+    /// Extends the lease; false when it is no longer ours (taken over, or the job is gone).
+    fn renew(
+        self,
+        db: &PgPool,
+        duration: Duration,
+    ) -> impl std::future::Future<Output = sqlx::Result<bool>> + Send;
+}
+
+impl Renewable for Lease {
+    async fn renew(self, db: &PgPool, duration: Duration) -> sqlx::Result<bool> {
+        renew(db, &self, duration).await
+    }
+}
+
 /// Extends the lease; false when it is no longer ours (taken over, or the job is gone).
 pub async fn renew(db: &PgPool, lease: &Lease, duration: Duration) -> sqlx::Result<bool> {
     let done = sqlx::query!(
@@ -85,23 +109,6 @@ pub async fn renew(db: &PgPool, lease: &Lease, duration: Duration) -> sqlx::Resu
     Ok(done.rows_affected() == 1)
 }
 
-/// Hands a job back unjudged (a worker shutting down), not counting the attempt.
-pub async fn release(db: &PgPool, lease: &Lease) -> sqlx::Result<()> {
-    sqlx::query!(
-        r#"UPDATE judge_jobs SET attempts = greatest(attempts - 1, 0), lease_token = NULL, leased_by = NULL,
-               lease_expires_at = NULL
-           WHERE judging_id = $1 AND lease_token = $2"#,
-        lease.judging_id,
-        lease.token,
-    )
-    .execute(db)
-    .await?;
-    sqlx::query!("SELECT pg_notify($1, '')", JOBS_CHANNEL)
-        .execute(db)
-        .await?;
-    Ok(())
-}
-
 /// Deletes the job if `lease` still holds it, inside the transaction that records the result;
 /// false means the lease was lost and nothing may be recorded.
 pub async fn complete(db: impl PgExecutor<'_>, lease: &Lease) -> sqlx::Result<bool> {
@@ -113,6 +120,121 @@ pub async fn complete(db: impl PgExecutor<'_>, lease: &Lease) -> sqlx::Result<bo
     .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// A playground run a worker holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunLease {
+    pub run_id: Uuid,
+    pub token: Uuid,
+    /// How many times the run has been claimed, this claim included.
+    pub attempts: i32,
+}
+
+impl Renewable for RunLease {
+    async fn renew(self, db: &PgPool, duration: Duration) -> sqlx::Result<bool> {
+        let done = sqlx::query!(
+            r#"UPDATE runs SET lease_expires_at = now() + make_interval(secs => $3)
+               WHERE id = $1 AND lease_token = $2 AND status <> 'finished'"#,
+            self.run_id,
+            self.token,
+            duration.as_secs_f64(),
+        )
+        .execute(db)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+/// A claimed run: what to run.
+#[derive(Debug, Clone)]
+pub struct RunJob {
+    pub lease: RunLease,
+    pub user_id: Uuid,
+    pub language: String,
+    pub source: String,
+    pub stdin: String,
+}
+
+/// Claims the oldest playground run not finished and not leased (or whose lease ran out).
+pub async fn claim_run(db: &PgPool, worker: &str, lease: Duration) -> sqlx::Result<Option<RunJob>> {
+    let token = Uuid::new_v4();
+    let row = sqlx::query!(
+        r#"UPDATE runs SET attempts = attempts + 1, lease_token = $1, leased_by = $2, status = 'running',
+               lease_expires_at = now() + make_interval(secs => $3)
+           WHERE id = (
+               SELECT id FROM runs
+               WHERE status <> 'finished' AND (lease_expires_at IS NULL OR lease_expires_at < now())
+               ORDER BY created_at
+               LIMIT 1 FOR UPDATE SKIP LOCKED)
+           RETURNING id, user_id, language, source, stdin, attempts"#,
+        token,
+        worker,
+        lease.as_secs_f64(),
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|row| RunJob {
+        lease: RunLease {
+            run_id: row.id,
+            token,
+            attempts: row.attempts,
+        },
+        user_id: row.user_id,
+        language: row.language,
+        source: row.source,
+        stdin: row.stdin,
+    }))
+}
+
+/// Jobs of one kind waiting (not leased, or whose lease ran out) and being judged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KindDepth {
+    /// `submit`, `rejudge` or `run`.
+    pub kind: String,
+    pub queued: i64,
+    pub running: i64,
+}
+
+/// The queue by kind, every kind listed even when empty, for metrics and `/readyz`.
+pub async fn depth_by_kind(db: &PgPool) -> sqlx::Result<Vec<KindDepth>> {
+    sqlx::query_as!(
+        KindDepth,
+        r#"SELECT kind AS "kind!",
+               count(q.leased) FILTER (WHERE NOT q.leased) AS "queued!",
+               count(q.leased) FILTER (WHERE q.leased) AS "running!"
+           FROM unnest(ARRAY['submit', 'rejudge', 'run']) AS kind
+           LEFT JOIN (
+               SELECT j.reason AS kind, coalesce(q.lease_expires_at >= now(), false) AS leased
+               FROM judge_jobs q JOIN judgings j ON j.id = q.judging_id
+               UNION ALL
+               SELECT 'run', coalesce(lease_expires_at >= now(), false) FROM runs WHERE status <> 'finished'
+           ) q USING (kind)
+           GROUP BY kind ORDER BY kind"#
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Reads the queue's depth by kind and the live workers into their gauges, at each scrape.
+pub fn metrics_refresh(db: PgPool) -> crate::telemetry::metrics::Refresh {
+    std::sync::Arc::new(move || {
+        let db = db.clone();
+        Box::pin(async move {
+            match depth_by_kind(&db).await {
+                Ok(kinds) => {
+                    for kind in kinds {
+                        crate::telemetry::metrics::queue(&kind.kind, kind.queued, kind.running);
+                    }
+                }
+                Err(err) => tracing::warn!(error = %err, "metrics: cannot read the queue"),
+            }
+            match workers(&db).await {
+                Ok(live) => crate::telemetry::metrics::live_workers(live.len() as i64),
+                Err(err) => tracing::warn!(error = %err, "metrics: cannot read the workers"),
+            }
+        })
+    })
 }
 
 /// Jobs waiting or being judged, for `/readyz`-style displays and tests.

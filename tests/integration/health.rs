@@ -23,9 +23,17 @@ async fn healthz_answers_while_the_process_is_up() {
     assert_eq!(body["status"], "ok");
 }
 
+/// An app that judges in-process, so that its `/readyz` checks the Docker engine too.
+fn judging(options: AppOptions) -> AppOptions {
+    AppOptions {
+        workers: 1,
+        ..options
+    }
+}
+
 #[tokio::test]
 async fn readyz_is_ready_when_postgres_garage_and_docker_all_answer() {
-    let app = spawn_app(AppOptions::default()).await;
+    let app = spawn_app(judging(AppOptions::default())).await;
     let (status, body) = readiness(&app).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "ready");
@@ -71,10 +79,10 @@ async fn assert_named_while_down_and_recovers(app: &TestApp, proxy: &Proxy, depe
 async fn readyz_names_postgres_while_it_is_down_and_recovers_when_it_is_back() {
     let database = fresh_database(&services()).await;
     let proxy = Proxy::start(socket_of(&database)).await;
-    let app = spawn_app(AppOptions {
+    let app = spawn_app(judging(AppOptions {
         database_url: Some(via(&database, proxy.address)),
         ..Default::default()
-    })
+    }))
     .await;
     assert_named_while_down_and_recovers(&app, &proxy, "postgres").await;
 }
@@ -83,20 +91,20 @@ async fn readyz_names_postgres_while_it_is_down_and_recovers_when_it_is_back() {
 async fn readyz_names_storage_while_garage_is_down_and_recovers_when_it_is_back() {
     let endpoint = services().s3_endpoint;
     let proxy = Proxy::start(socket_of(&endpoint)).await;
-    let app = spawn_app(AppOptions {
+    let app = spawn_app(judging(AppOptions {
         s3_endpoint: Some(via(&endpoint, proxy.address)),
         ..Default::default()
-    })
+    }))
     .await;
     assert_named_while_down_and_recovers(&app, &proxy, "storage").await;
 }
 
 #[tokio::test]
 async fn readyz_names_docker_when_the_engine_cannot_be_reached() {
-    let app = spawn_app(AppOptions {
+    let app = spawn_app(judging(AppOptions {
         docker_host: Some("unix:///nonexistent/coderank-test/docker.sock".into()),
         ..Default::default()
-    })
+    }))
     .await;
     let (status, body) = readiness(&app).await;
     assert_eq!(status, 503, "{body}");
@@ -112,12 +120,12 @@ async fn readyz_names_every_dependency_that_is_down_at_once() {
         Proxy::start(socket_of(&database)).await,
         Proxy::start(socket_of(&services.s3_endpoint)).await,
     );
-    let app = spawn_app(AppOptions {
+    let app = spawn_app(judging(AppOptions {
         database_url: Some(via(&database, pg.address)),
         s3_endpoint: Some(via(&services.s3_endpoint, s3.address)),
         docker_host: Some("unix:///nonexistent/coderank-test/docker.sock".into()),
         ..AppOptions::default()
-    })
+    }))
     .await;
     pg.cut();
     s3.cut();
@@ -126,5 +134,22 @@ async fn readyz_names_every_dependency_that_is_down_at_once() {
     assert_eq!(
         body["error"]["message"],
         "not ready: postgres, storage, docker unavailable"
+    );
+}
+
+#[tokio::test]
+async fn an_api_without_judging_slots_is_ready_without_a_docker_engine() {
+    let app = spawn_app(AppOptions {
+        docker_host: Some("unix:///nonexistent/coderank-test/docker.sock".into()),
+        ..Default::default()
+    })
+    .await;
+    let (status, body) = readiness(&app).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["checks"].get("docker").is_none(), "{body}");
+    assert_eq!(body["queue"]["live_workers"], 0, "{body}");
+    assert!(
+        body["queue"].get("warning").is_none(),
+        "nothing is queued: {body}"
     );
 }

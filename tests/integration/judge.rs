@@ -358,12 +358,15 @@ fn aplusb_with_submissions(submissions: &[(&str, &str)]) -> std::path::PathBuf {
     copy
 }
 
-/// Creates a stopped container labelled as owned by `pid` on this host, and answers its id.
+/// Creates a stopped container labelled as owned by `pid` on this host (and pid namespace), and
+/// answers its id.
 fn labelled_container(pid: u32) -> String {
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname").expect("hostname");
+    let namespace = std::fs::read_link("/proc/self/ns/pid").expect("pid namespace");
+    let owner = format!("{} {}", host.trim(), namespace.display());
     let output = Command::new("docker")
         .args(["create", "--label", "coderank=leftover-test"])
-        .args(["--label", &format!("coderank.owner-host={}", host.trim())])
+        .args(["--label", &format!("coderank.owner-host={owner}")])
         .args(["--label", &format!("coderank.owner-pid={pid}")])
         .args(["coderank-judge-c-cpp:1", "true"])
         .output()

@@ -797,7 +797,12 @@ async fn run(app: &TestApp, bearer: &str, language: &str, source: &str, stdin: &
 
 #[tokio::test]
 async fn the_playground_runs_programs_and_shows_each_run_to_its_owner_only() {
-    let app = spawn_app(AppOptions::default()).await;
+    // Runs are judged by the workers, as submissions are.
+    let app = spawn_app(AppOptions {
+        workers: 1,
+        ..AppOptions::default()
+    })
+    .await;
     let alice = token(&app.register("alice@example.org", PASSWORD).await);
     let bob = token(&app.register("bob@example.org", PASSWORD).await);
 
@@ -1327,4 +1332,57 @@ async fn deleting_a_problem_with_submissions_archives_it_and_keeps_them() {
     let submission = get_json(&app, &format!("/api/v1/submissions/{id}"), Some(&user)).await;
     assert_eq!(submission["problem"], "archived-echo", "{submission}");
     assert_eq!(submission["source"], "print(input())", "{submission}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workers that lack what judging needs, and a queue nobody serves.
+
+#[tokio::test]
+async fn a_worker_without_a_docker_engine_claims_nothing_and_readyz_names_the_unserved_queue() {
+    let app = spawn_app(AppOptions {
+        workers: 1,
+        docker_host: Some("unix:///nonexistent/coderank-test/docker.sock".into()),
+        ..AppOptions::default()
+    })
+    .await;
+    import_sample(&app, "aplusb").await;
+    let alice = token(&app.register("alice@example.org", PASSWORD).await);
+    let response = submit(&app, &alice, "aplusb", "python3", APLUSB_PY).await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let id = response.json::<Value>().await.expect("JSON")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+
+    // The worker's check fails at the engine, so its slot never claims the job.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let db = app.db().await;
+    let attempts: Vec<i32> = sqlx::query_scalar("SELECT attempts FROM judge_jobs")
+        .fetch_all(&db)
+        .await
+        .expect("jobs");
+    assert_eq!(attempts, vec![0], "the job was claimed");
+    let body = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/submissions/{id}"),
+            Some(&alice),
+            None,
+        )
+        .await
+        .json::<Value>()
+        .await
+        .expect("JSON");
+    assert_eq!(body["status"], "queued", "{body}");
+
+    let readiness: Value = app.get("/readyz").await.json().await.expect("JSON");
+    let queue = &readiness["error"]["details"]["queue"];
+    assert_eq!(queue["queued"], 1, "{readiness}");
+    assert_eq!(queue["live_workers"], 0, "{readiness}");
+    assert!(
+        queue["warning"]
+            .as_str()
+            .is_some_and(|warning| warning.contains("no live judge worker")),
+        "{readiness}"
+    );
 }

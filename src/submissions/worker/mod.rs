@@ -1,23 +1,33 @@
 //! Judge workers: each slot claims a job, lays the problem out from the test-data cache, judges
 //! with the engine, and records the result, fenced by its lease (see [`super::queue`]).
 //!
-//! Slots wait on `LISTEN coderank_jobs` (with a poll as a fallback) instead of spinning. While
-//! judging, a slot renews its lease every third of its length. On shutdown a slot finishes the
-//! judging in hand (a judging is bounded by the problem's limits) and claims nothing more.
+//! Before any slot claims anything, the worker checks that it has what judging needs
+//! ([`check`]: PostgreSQL, the object store, the Docker engine, the judge images, the
+//! supervisor) and stays idle, saying what is missing, until it has. Slots wait on
+//! `LISTEN coderank_jobs` (with a poll as a fallback) instead of spinning; a playground run is
+//! claimed before any judging. While judging, a slot renews its lease every third of its
+//! length. On shutdown a slot finishes the judging in hand (a judging is bounded by the
+//! problem's limits) and claims nothing more.
 
-use std::{sync::Arc, time::Duration};
+pub mod check;
+mod command;
+mod record;
+
+pub use command::{run_worker, WorkerArgs};
+
+use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use sqlx::{postgres::PgListener, PgPool};
-use tokio::sync::Notify;
+use tokio::{sync::Notify, time::Instant};
 use tokio_util::sync::CancellationToken;
-use uuid::Uuid;
 
 use super::{
-    queue::{self, Lease, MAX_ATTEMPTS},
-    records,
+    playground::{self, RunResult},
+    queue::{self, Lease, Renewable, RunJob, MAX_ATTEMPTS},
 };
 use crate::{
+    docker::DockerEngine,
     judge::{
         cpus::CpuSet,
         engine::{self, JudgeOptions, Progress, Report},
@@ -25,15 +35,23 @@ use crate::{
         source::Source,
     },
     problems::{cache::TestDataCache, export, package::ProblemPackage, records as problems},
+    storage::SharedStore,
+    telemetry::metrics,
 };
+
+/// How often a worker that lacks something checks again.
+const RECHECK_EVERY: Duration = Duration::from_secs(10);
 
 /// What every slot of a worker shares.
 #[derive(Clone)]
 pub struct Worker {
     pub db: PgPool,
-    pub docker: bollard::Docker,
+    /// Where test data comes from; checked before claiming.
+    pub store: SharedStore,
+    pub docker: DockerEngine,
     pub cache: TestDataCache,
-    pub supervisor: Arc<Vec<u8>>,
+    /// Where the supervisor binary is (default: beside the coderank binary).
+    supervisor_path: Option<PathBuf>,
     /// How long a claim lasts without renewal: the time after which a dead worker's job is
     /// taken by another.
     pub lease: Duration,
@@ -43,30 +61,78 @@ pub struct Worker {
     pub pin_cpus: bool,
 }
 
+/// What a slot judges with, once the worker's check has passed.
+#[derive(Clone)]
+struct Ready {
+    docker: bollard::Docker,
+    supervisor: Arc<Vec<u8>>,
+}
+
 impl Worker {
-    /// A worker from its configuration: reads the supervisor and connects to Docker.
-    pub async fn new(
+    /// A worker from its configuration; nothing is connected or read until [`Worker::run`].
+    pub fn new(
         config: &crate::config::JudgeWorkerConfig,
         db: PgPool,
-        docker: &crate::docker::DockerEngine,
+        store: SharedStore,
+        docker: DockerEngine,
         cache: TestDataCache,
-    ) -> anyhow::Result<Self> {
-        let supervisor = crate::judge::sandbox::read_supervisor(config.supervisor.clone())?;
-        let docker = docker.client().await?;
+    ) -> Self {
         let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
-        Ok(Self {
+        Self {
             db,
+            store,
             docker,
             cache,
-            supervisor: Arc::new(supervisor),
+            supervisor_path: config.supervisor.clone(),
             lease: Duration::from_secs(config.lease_secs.max(3)),
             name: format!("{}:{}", host.trim(), std::process::id()),
             pin_cpus: config.pin_cpus,
+        }
+    }
+
+    /// Checks what judging needs, once.
+    pub async fn check(&self) -> (check::Findings, Option<Vec<u8>>) {
+        check::run(check::Needs {
+            db: &self.db,
+            store: &self.store,
+            docker: &self.docker,
+            supervisor: self.supervisor_path.clone(),
         })
+        .await
+    }
+
+    /// Checks until everything judging needs is there (saying what is missing meanwhile), or
+    /// until `shutdown`.
+    async fn wait_until_ready(&self, shutdown: &CancellationToken) -> Option<Ready> {
+        loop {
+            let (findings, supervisor) = self.check().await;
+            if let (true, Some(supervisor)) = (findings.ok(), supervisor) {
+                if let Ok(docker) = self.docker.client().await {
+                    return Some(Ready {
+                        docker,
+                        supervisor: Arc::new(supervisor),
+                    });
+                }
+            }
+            tracing::error!(
+                worker = %self.name,
+                missing = %findings.missing(),
+                "the judge worker claims no job until it has what judging needs; checking again in {} s",
+                RECHECK_EVERY.as_secs()
+            );
+            tokio::select! {
+                () = tokio::time::sleep(RECHECK_EVERY) => {}
+                () = shutdown.cancelled() => return None,
+            }
+        }
     }
 
     /// Runs `slots` judging slots until `shutdown` is cancelled and in-flight judgings finish.
     pub async fn run(self, slots: usize, shutdown: CancellationToken) -> anyhow::Result<()> {
+        metrics::worker_slots(&self.name, slots);
+        let Some(ready) = self.wait_until_ready(&shutdown).await else {
+            return Ok(());
+        };
         let wake = Arc::new(Notify::new());
         let listener = tokio::spawn(listen(self.db.clone(), Arc::clone(&wake), shutdown.clone()));
         let heartbeat = {
@@ -84,10 +150,11 @@ impl Worker {
         let mut tasks = Vec::new();
         for slot in 0..slots {
             let worker = self.clone();
+            let ready = ready.clone();
             let cpuset = (self.pin_cpus && slot < cpus).then(|| slot.to_string());
             let (wake, shutdown) = (Arc::clone(&wake), shutdown.clone());
             tasks.push(tokio::spawn(async move {
-                worker.slot(slot, cpuset, wake, shutdown).await
+                worker.slot(slot, ready, cpuset, wake, shutdown).await
             }));
         }
         tracing::info!(slots, worker = %self.name, "judge worker started");
@@ -106,15 +173,28 @@ impl Worker {
     async fn slot(
         &self,
         slot: usize,
+        ready: Ready,
         cpuset: Option<String>,
         wake: Arc<Notify>,
         shutdown: CancellationToken,
     ) {
         while !shutdown.is_cancelled() {
-            match queue::claim(&self.db, &self.name, self.lease).await {
+            // Playground runs first: someone is waiting for each, and each is one short test.
+            let claimed = match queue::claim_run(&self.db, &self.name, self.lease).await {
+                Ok(Some(job)) => {
+                    tracing::debug!(slot, run = %job.lease.run_id, attempt = job.lease.attempts, "claimed a run");
+                    let _busy = metrics::slot_busy(&self.name);
+                    self.run_program(&ready, job, cpuset.clone()).await;
+                    continue;
+                }
+                Ok(None) => queue::claim(&self.db, &self.name, self.lease).await,
+                Err(err) => Err(err),
+            };
+            match claimed {
                 Ok(Some(lease)) => {
                     tracing::debug!(slot, judging = %lease.judging_id, attempt = lease.attempts, "claimed");
-                    self.judge(lease, cpuset.clone()).await;
+                    let _busy = metrics::slot_busy(&self.name);
+                    self.judge(&ready, lease, cpuset.clone()).await;
                 }
                 Ok(None) => {
                     tokio::select! {
@@ -131,22 +211,77 @@ impl Worker {
         }
     }
 
+    /// Runs one claimed playground program and records its result; never fails, records IE.
+    async fn run_program(&self, ready: &Ready, job: RunJob, cpuset: Option<String>) {
+        let lease = job.lease;
+        let result = if lease.attempts > MAX_ATTEMPTS {
+            tracing::error!(run = %lease.run_id, "a playground run was attempted {MAX_ATTEMPTS} times without finishing");
+            RunResult::without_run("IE", None)
+        } else {
+            let keeper = tokio::spawn(keep_lease(self.db.clone(), lease, self.lease));
+            let ran = async {
+                let languages = Languages::builtin()?;
+                let language = languages
+                    .get(&job.language)
+                    .with_context(|| format!("unknown language {}", job.language))?;
+                let cpuset = cpuset.as_deref().map(str::parse::<CpuSet>).transpose()?;
+                playground::execute(
+                    &ready.docker,
+                    ready.supervisor.as_ref().clone(),
+                    cpuset,
+                    language,
+                    &job.source,
+                    &job.stdin,
+                )
+                .await
+            }
+            .await;
+            keeper.abort();
+            match ran {
+                Ok(result) => result,
+                Err(err) if lease.attempts < MAX_ATTEMPTS => {
+                    // Perhaps Docker hiccuped: let the lease run out and try again.
+                    tracing::warn!(error = %format!("{err:#}"), run = %lease.run_id, "a playground run failed; will retry");
+                    return;
+                }
+                Err(err) => {
+                    tracing::error!(error = %format!("{err:#}"), run = %lease.run_id, "a playground run failed");
+                    RunResult::without_run("IE", None)
+                }
+            }
+        };
+        match playground::finish(&self.db, &lease, &result).await {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!(run = %lease.run_id, "lease lost before recording a run"),
+            Err(err) => {
+                tracing::error!(error = %format!("{err:#}"), run = %lease.run_id, "cannot record a run")
+            }
+        }
+    }
+
     /// Judges one claimed job and records its result; never fails, records IE instead.
-    async fn judge(&self, lease: Lease, cpuset: Option<String>) {
+    async fn judge(&self, ready: &Ready, lease: Lease, cpuset: Option<String>) {
+        let started = Instant::now();
         if lease.attempts > MAX_ATTEMPTS {
             let message = format!("judging was attempted {MAX_ATTEMPTS} times without finishing");
             self.record_failure(&lease, &message).await;
             return;
         }
         let keeper = tokio::spawn(keep_lease(self.db.clone(), lease, self.lease));
-        let outcome = self.judge_leased(&lease, cpuset).await;
+        let outcome = self.judge_leased(ready, &lease, cpuset).await;
         keeper.abort();
         match outcome {
-            Ok(report) => {
-                if let Err(err) = self.record(&lease, &report).await {
+            Ok(report) => match self.record(&lease, &report).await {
+                Ok(()) => {
+                    metrics::judged(&report.verdict.to_string(), &report.language, started.elapsed());
+                    for test in &report.tests {
+                        metrics::test_time(&report.language, test.time_ms);
+                    }
+                }
+                Err(err) => {
                     tracing::error!(error = %format!("{err:#}"), judging = %lease.judging_id, "cannot record a verdict");
                 }
-            }
+            },
             Err(err) if lease.attempts < MAX_ATTEMPTS => {
                 // Perhaps Docker or the store hiccuped: let the lease run out and try again.
                 tracing::warn!(error = %format!("{err:#}"), judging = %lease.judging_id, "judging failed; will retry");
@@ -155,7 +290,12 @@ impl Worker {
         }
     }
 
-    async fn judge_leased(&self, lease: &Lease, cpuset: Option<String>) -> anyhow::Result<Report> {
+    async fn judge_leased(
+        &self,
+        ready: &Ready,
+        lease: &Lease,
+        cpuset: Option<String>,
+    ) -> anyhow::Result<Report> {
         let job = sqlx::query!(
             r#"SELECT s.id AS submission_id, s.user_id, s.problem_id, s.language, s.source
                FROM judgings j JOIN submissions s ON s.id = j.submission_id WHERE j.id = $1"#,
@@ -180,7 +320,7 @@ impl Worker {
         let language = languages
             .get(&job.language)
             .with_context(|| format!("unknown language {}", job.language))?;
-        let mut options = JudgeOptions::new(self.supervisor.as_ref().clone());
+        let mut options = JudgeOptions::new(ready.supervisor.as_ref().clone());
         options.cpuset = cpuset.as_deref().map(str::parse::<CpuSet>).transpose()?;
         let total = package.test_cases.len() as i32;
         let (updates, mut updates_rx) = tokio::sync::mpsc::unbounded_channel::<(&'static str, i32)>();
@@ -197,7 +337,7 @@ impl Worker {
             })
         };
         let source = Source::file(&language.source_file, job.source.as_bytes());
-        let judged = engine::judge(&self.docker, &package, language, &source, &options, |progress| {
+        let judged = engine::judge(&ready.docker, &package, language, &source, &options, |progress| {
             let update = match progress {
                 Progress::Compiling => ("compiling", 0),
                 Progress::Running { index, .. } => ("running", index as i32),
@@ -212,125 +352,16 @@ impl Worker {
         let _ = writer.await;
         report
     }
-
-    /// A fenced progress update: only while the lease is ours.
-    async fn progress(
-        &self,
-        lease: &Lease,
-        submission_id: Uuid,
-        user_id: Uuid,
-        status: &str,
-        done: i32,
-        total: Option<i32>,
-    ) -> anyhow::Result<()> {
-        let mut transaction = self.db.begin().await?;
-        let updated = sqlx::query!(
-            r#"UPDATE judgings SET status = $3, tests_done = $4, tests_total = COALESCE($5, tests_total),
-                   started_at = COALESCE(started_at, now())
-               WHERE id = $1 AND status <> 'finished'
-                 AND EXISTS (SELECT 1 FROM judge_jobs WHERE judging_id = $1 AND lease_token = $2)"#,
-            lease.judging_id,
-            lease.token,
-            status,
-            done,
-            total,
-        )
-        .execute(&mut *transaction)
-        .await?;
-        if updated.rows_affected() == 1 {
-            records::notify(&mut *transaction, submission_id, user_id).await?;
-        }
-        transaction.commit().await?;
-        Ok(())
-    }
-
-    /// Records a verdict, if the lease is still ours, with the leaderboard in the same commit.
-    async fn record(&self, lease: &Lease, report: &Report) -> anyhow::Result<()> {
-        let verdict = report.verdict.to_string();
-        let tests = serde_json::to_value(&report.tests)?;
-        let compile = report.compile.as_ref().map(serde_json::to_value).transpose()?;
-        self.finish(
-            lease,
-            Finished {
-                verdict: &verdict,
-                time_ms: Some(i32::try_from(report.time_ms).unwrap_or(i32::MAX)),
-                memory_kb: Some(i32::try_from(report.memory_kb).unwrap_or(i32::MAX)),
-                tests_done: report.tests.len() as i32,
-                compile,
-                tests,
-                error: None,
-            },
-        )
-        .await
-    }
-
-    async fn record_failure(&self, lease: &Lease, message: &str) {
-        tracing::error!(judging = %lease.judging_id, error = message, "recording an internal error");
-        let finished = Finished {
-            verdict: "IE",
-            time_ms: None,
-            memory_kb: None,
-            tests_done: 0,
-            compile: None,
-            tests: serde_json::json!([]),
-            error: Some(message.to_owned()),
-        };
-        if let Err(err) = self.finish(lease, finished).await {
-            tracing::error!(error = %format!("{err:#}"), "cannot record an internal error");
-        }
-    }
-
-    async fn finish(&self, lease: &Lease, finished: Finished<'_>) -> anyhow::Result<()> {
-        let mut transaction = self.db.begin().await?;
-        if !queue::complete(&mut *transaction, lease).await? {
-            tracing::warn!(judging = %lease.judging_id, "lease lost before recording; another worker records it");
-            return Ok(());
-        }
-        let row = sqlx::query!(
-            r#"UPDATE judgings SET status = 'finished', verdict = $2, time_ms = $3, memory_kb = $4,
-                   tests_done = $5, compile = $6, tests = $7, error = $8, finished_at = now(),
-                   started_at = COALESCE(started_at, now())
-               WHERE id = $1
-               RETURNING submission_id, (SELECT user_id FROM submissions WHERE id = submission_id) AS "user_id!",
-                   (SELECT problem_id FROM submissions WHERE id = submission_id) AS "problem_id!""#,
-            lease.judging_id,
-            finished.verdict,
-            finished.time_ms,
-            finished.memory_kb,
-            finished.tests_done,
-            finished.compile,
-            finished.tests,
-            finished.error,
-        )
-        .fetch_one(&mut *transaction)
-        .await?;
-        super::leaderboard::update(&mut transaction, row.user_id, row.problem_id).await?;
-        records::notify(&mut *transaction, row.submission_id, row.user_id).await?;
-        transaction.commit().await?;
-        tracing::info!(submission = %row.submission_id, verdict = finished.verdict, "judged");
-        Ok(())
-    }
-}
-
-/// A judging's final state.
-struct Finished<'a> {
-    verdict: &'a str,
-    time_ms: Option<i32>,
-    memory_kb: Option<i32>,
-    tests_done: i32,
-    compile: Option<serde_json::Value>,
-    tests: serde_json::Value,
-    error: Option<String>,
 }
 
 /// Renews the lease every third of its length, until it is no longer ours.
-async fn keep_lease(db: PgPool, lease: Lease, duration: Duration) {
+async fn keep_lease(db: PgPool, lease: impl Renewable + std::fmt::Debug, duration: Duration) {
     loop {
         tokio::time::sleep(duration / 3).await;
-        match queue::renew(&db, &lease, duration).await {
+        match lease.renew(&db, duration).await {
             Ok(true) => {}
             Ok(false) => {
-                tracing::warn!(judging = %lease.judging_id, "the lease was taken over");
+                tracing::warn!(?lease, "the lease was taken over");
                 return;
             }
             Err(err) => tracing::warn!(error = %err, "cannot renew a lease"),
@@ -361,48 +392,4 @@ async fn listen(db: PgPool, wake: Arc<Notify>, shutdown: CancellationToken) {
             () = shutdown.cancelled() => return,
         }
     }
-}
-
-/// `coderank worker`: judging slots in a process of their own.
-#[derive(Debug, clap::Args)]
-pub struct WorkerArgs {
-    /// Submissions judged at once (one CPU each, best at most the number of cores).
-    #[arg(long, env = "CODERANK_WORKER_SLOTS", default_value_t = 1)]
-    pub slots: usize,
-    #[command(flatten)]
-    pub judge: crate::config::JudgeWorkerConfig,
-    #[command(flatten)]
-    pub database: crate::config::DatabaseConfig,
-    #[command(flatten)]
-    pub storage: crate::config::StorageConfig,
-    #[command(flatten)]
-    pub problems: crate::config::ProblemsConfig,
-    #[command(flatten)]
-    pub docker: crate::config::DockerConfig,
-}
-
-/// Runs a worker until Ctrl-C or SIGTERM, then finishes the judgings in hand.
-pub async fn run_worker(args: WorkerArgs) -> anyhow::Result<()> {
-    anyhow::ensure!(args.slots >= 1, "--slots must be at least 1");
-    let db = crate::db::connect(&args.database).await?;
-    crate::db::migrate(&db).await?;
-    let store = crate::storage::open(&args.storage).await?;
-    let cache = TestDataCache::new(
-        args.problems.cache_dir.clone(),
-        args.problems.cache_max_bytes,
-        store,
-    );
-    let docker = crate::docker::DockerEngine::new(&args.docker)?;
-    let reaped = crate::judge::images::reap_leftovers(&docker.client().await?).await?;
-    if reaped > 0 {
-        tracing::info!(reaped, "removed judge containers left by dead processes");
-    }
-    let worker = Worker::new(&args.judge, db, &docker, cache).await?;
-    let shutdown = CancellationToken::new();
-    let stop = shutdown.clone();
-    tokio::spawn(async move {
-        crate::http::shutdown_signal().await;
-        stop.cancel();
-    });
-    worker.run(args.slots, shutdown).await
 }

@@ -1,7 +1,9 @@
-//! Logging and tracing set-up, shared by every subcommand.
+//! Logging, tracing and metrics, shared by every subcommand.
 //!
 //! Logs go to stderr so that commands printing results on stdout (e.g. `judge --json`) stay
-//! machine-readable.
+//! machine-readable. [`metrics`] names and records what `GET /metrics` shows.
+
+pub mod metrics;
 
 use std::io::IsTerminal;
 
