@@ -199,8 +199,14 @@ pub struct TestResult {
     /// 1-based position in judging order.
     pub index: usize,
     pub verdict: String,
-    pub time_ms: u64,
-    pub memory_kb: u64,
+    /// Sample tests (and, for admins, all): CPU time and memory. A secret test's measurements
+    /// are never shown to its author, as DOMjudge and Kattis do not: a program could encode a
+    /// secret input in them while staying accepted. (The submission's own time and memory,
+    /// the largest over its tests, are shown as those judges show them.)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_ms: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory_kb: Option<u64>,
     /// Sample tests (and, for admins, all): the test's name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -291,11 +297,12 @@ async fn view(
                 }),
                 None => None,
             };
+            let measured = is_sample || admin;
             tests.push(TestResult {
                 index: index + 1,
                 verdict: text("verdict").unwrap_or_default(),
-                time_ms: number("time_ms"),
-                memory_kb: number("memory_kb"),
+                time_ms: measured.then(|| number("time_ms")),
+                memory_kb: measured.then(|| number("memory_kb")),
                 name: (is_sample || admin).then_some(name),
                 sample,
             });

@@ -5,7 +5,10 @@
 //! C++ and Python (container start and compile included), and a naive baseline that starts one
 //! container per test, as a judge without a supervisor would. Figures go in README.
 
-use std::{path::Path, time::Instant};
+use std::{
+    path::Path,
+    time::{Duration, Instant},
+};
 
 use anyhow::Context;
 use bollard::Docker;
@@ -149,16 +152,20 @@ async fn per_test_overhead(docker: &Docker, supervisor: &[u8], runs: usize) -> a
     let spec = SandboxSpec {
         image: c.image.clone(),
         memory_mb: 512,
-        scratch_mb: 64,
+        tmp_mb: 64,
+        shm_mb: 64,
         work_mb: 64,
         pids_limit: 128,
         cpuset: None,
         purpose: "bench",
+        seccomp: super::seccomp::for_language(c),
     };
+    // Generous: every exchange here is one trivial compile or run.
+    let deadline = Duration::from_secs(60);
     let mut sandbox = Sandbox::start(docker, &spec, supervisor).await?;
     let measured = async {
         sandbox
-            .write_file(&c.source_file, TRIVIAL_C.as_bytes(), false)
+            .write_file(&c.source_file, TRIVIAL_C.as_bytes(), false, deadline)
             .await?;
         let compile = c.compile.clone().context("C compiles")?;
         let limits = Limits {
@@ -177,8 +184,10 @@ async fn per_test_overhead(docker: &Docker, supervisor: &[u8], runs: usize) -> a
             files: Vec::new(),
             collect: Vec::new(),
         };
-        sandbox.run(request(compile, Workdir::Work), b"", &[]).await?;
-        sandbox.seal().await?;
+        sandbox
+            .run(request(compile, Workdir::Work), b"", &[], deadline)
+            .await?;
+        sandbox.seal(deadline).await?;
         anyhow::ensure!(runs > 0, "--runs must be at least 1");
         let mut times = Vec::with_capacity(runs);
         let mut program = Vec::with_capacity(runs);
@@ -186,7 +195,7 @@ async fn per_test_overhead(docker: &Docker, supervisor: &[u8], runs: usize) -> a
         for _ in 0..runs {
             let started = Instant::now();
             let output = sandbox
-                .run(request(c.run.clone(), Workdir::Scratch), b"", &[])
+                .run(request(c.run.clone(), Workdir::Scratch), b"", &[], deadline)
                 .await?;
             times.push(started.elapsed().as_secs_f64() * 1000.0);
             program.push(output.result.wall_us as f64 / 1000.0);
@@ -217,7 +226,7 @@ async fn naive_container_per_test(docker: &Docker, image: &str, tests: usize) ->
         .map(|s| (*s).to_owned())
         .collect();
     for _ in 0..tests {
-        let output = images::run_once(docker, image, &argv, std::time::Duration::from_secs(60)).await?;
+        let output = images::run_once(docker, image, &argv, Duration::from_secs(60)).await?;
         anyhow::ensure!(
             output.text.trim() == "3",
             "the baseline printed {:?}",

@@ -9,10 +9,11 @@ use std::{collections::HashMap, path::Path, time::Duration};
 use anyhow::{bail, Context};
 use bollard::{
     body_full,
-    models::{ContainerCreateBody, HostConfig},
+    container::LogOutput,
+    models::{ContainerCreateBody, HostConfig, HostConfigLogConfig},
     query_parameters::{
-        BuildImageOptionsBuilder, CreateContainerOptions, ListContainersOptionsBuilder, LogsOptionsBuilder,
-        RemoveContainerOptionsBuilder,
+        AttachContainerOptionsBuilder, BuildImageOptionsBuilder, CreateContainerOptions,
+        ListContainersOptionsBuilder, RemoveContainerOptionsBuilder,
     },
     Docker,
 };
@@ -152,9 +153,16 @@ pub async fn build(
 
 /// The isolation every CodeRank container gets: no network, a read-only root with only the
 /// given tmpfs mounts writable, memory + swap = `memory_bytes` (no swapping), a pids limit,
-/// every capability dropped and no-new-privileges (Docker's default seccomp profile stays on).
-/// Callers add what their use needs on top (capabilities, CPUs).
-pub fn locked_down(tmpfs: HashMap<String, String>, memory_bytes: i64, pids_limit: i64) -> HostConfig {
+/// every capability dropped, no-new-privileges, the seccomp profile given (JSON, see
+/// `judge::seccomp`), and no log driver, so nothing a container prints reaches the host's disk
+/// (Docker's json-file driver would store every line; attaching works without one). Callers
+/// add what their use needs on top (capabilities, CPUs).
+pub fn locked_down(
+    tmpfs: HashMap<String, String>,
+    memory_bytes: i64,
+    pids_limit: i64,
+    seccomp: &str,
+) -> HostConfig {
     HostConfig {
         network_mode: Some("none".to_owned()),
         readonly_rootfs: Some(true),
@@ -163,7 +171,11 @@ pub fn locked_down(tmpfs: HashMap<String, String>, memory_bytes: i64, pids_limit
         memory_swap: Some(memory_bytes),
         pids_limit: Some(pids_limit),
         cap_drop: Some(vec!["ALL".to_owned()]),
-        security_opt: Some(vec!["no-new-privileges".to_owned()]),
+        security_opt: Some(vec!["no-new-privileges".to_owned(), format!("seccomp={seccomp}")]),
+        log_config: Some(HostConfigLogConfig {
+            typ: Some("none".to_owned()),
+            config: None,
+        }),
         ..Default::default()
     }
 }
@@ -177,8 +189,9 @@ pub struct Output {
 }
 
 /// Runs `argv` once in a fresh, locked-down container of `image` as the judge user: no network,
-/// read-only root, small tmpfs `/work` and `/tmp`, all capabilities dropped. The container is
-/// removed afterwards in every case.
+/// read-only root, small tmpfs `/work` and `/tmp`, all capabilities dropped, CodeRank's seccomp
+/// profile, no log (its output is read from the attached stream). The container is removed
+/// afterwards in every case.
 pub async fn run_once(
     docker: &Docker,
     image: &str,
@@ -195,13 +208,15 @@ pub async fn run_once(
             "rw,exec,size=64m,uid=10001,gid=10001".to_owned(),
         ),
     ]);
-    let host_config = locked_down(tmpfs, 1 << 30, 256);
+    let host_config = locked_down(tmpfs, 1 << 30, 256, &super::seccomp::base());
     let body = ContainerCreateBody {
         image: Some(image.to_owned()),
         cmd: Some(argv.to_vec()),
         user: Some(JUDGE_USER.to_owned()),
         working_dir: Some("/work".to_owned()),
         network_disabled: Some(true),
+        attach_stdout: Some(true),
+        attach_stderr: Some(true),
         labels: Some(container_labels("run-once")),
         host_config: Some(host_config),
         ..Default::default()
@@ -231,12 +246,28 @@ pub async fn run_once(
 }
 
 async fn run_created(docker: &Docker, container: &str) -> anyhow::Result<Output> {
+    // Attached before it starts, so nothing it prints is missed (it has no log to read back).
+    let options = AttachContainerOptionsBuilder::new()
+        .stdout(true)
+        .stderr(true)
+        .stream(true)
+        .build();
+    let mut attached = docker.attach_container(container, Some(options)).await?;
     docker
         .start_container(
             container,
             None::<bollard::query_parameters::StartContainerOptions>,
         )
         .await?;
+    let mut text = String::new();
+    while let Some(chunk) = attached.output.next().await {
+        match chunk? {
+            LogOutput::StdOut { message } | LogOutput::StdErr { message } => {
+                text.push_str(&String::from_utf8_lossy(&message));
+            }
+            _ => {}
+        }
+    }
     let mut exit_code = 0;
     let mut waits = docker.wait_container(container, None::<bollard::query_parameters::WaitContainerOptions>);
     while let Some(status) = waits.next().await {
@@ -246,14 +277,6 @@ async fn run_created(docker: &Docker, container: &str) -> anyhow::Result<Output>
             Err(bollard::errors::Error::DockerContainerWaitError { code, .. }) => exit_code = code,
             Err(err) => return Err(err.into()),
         }
-    }
-    let mut text = String::new();
-    let mut logs = docker.logs(
-        container,
-        Some(LogsOptionsBuilder::new().stdout(true).stderr(true).build()),
-    );
-    while let Some(chunk) = logs.next().await {
-        text.push_str(&String::from_utf8_lossy(&chunk?.into_bytes()));
     }
     Ok(Output { exit_code, text })
 }

@@ -75,6 +75,10 @@ pub struct Language {
     /// How a folder of files is compiled and run; absent: single files only.
     #[serde(default)]
     pub files: Option<FileRules>,
+    /// System calls this language needs beyond CodeRank's seccomp profile
+    /// (`judge-images/seccomp.json`); see `judge::seccomp`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seccomp_allow: Vec<String>,
 }
 
 /// The `[languages.files]` table: how a folder submission is compiled and run (README
@@ -187,6 +191,9 @@ impl Languages {
             if !plain_name {
                 return incomplete("source_file must be a plain file name");
             }
+            if language.seccomp_allow.iter().any(|name| !is_syscall_name(name)) {
+                return incomplete("seccomp_allow must list system call names");
+            }
         }
         Ok(Self {
             list: table.languages,
@@ -252,6 +259,14 @@ impl Languages {
             .filter(|image| seen.insert(*image))
             .collect()
     }
+}
+
+/// Whether `name` looks like a system call name (lower-case letters, digits, underscores).
+fn is_syscall_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
 #[cfg(test)]

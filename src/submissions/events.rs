@@ -8,7 +8,10 @@ use sqlx::{postgres::PgListener, PgPool};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
-use super::{playground::RUNS_CHANNEL, records::SUBMISSIONS_CHANNEL};
+use super::records::SUBMISSIONS_CHANNEL;
+
+/// The channel a finished playground run's id is announced on.
+pub const RUNS_CHANNEL: &str = "coderank_runs";
 
 /// "This submission of this user changed": listeners re-read it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

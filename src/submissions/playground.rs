@@ -17,7 +17,10 @@ use sqlx::PgPool;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{events::Events, queue};
+use super::{
+    events::{Events, RUNS_CHANNEL},
+    queue,
+};
 use crate::{
     judge::{
         cpus::CpuSet,
@@ -34,8 +37,6 @@ pub const TIME_LIMIT_SECS: u64 = 2;
 pub const MEMORY_MB: u64 = 256;
 /// How long runs are kept.
 pub const KEPT_FOR_SECS: f64 = 3600.0;
-/// The channel a finished run's id is announced on.
-pub const RUNS_CHANNEL: &str = "coderank_runs";
 
 /// What a run produced.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]

@@ -1,13 +1,17 @@
 //! `coderank-supervisor`: runs as root (with a handful of capabilities) and as the first process
 //! of a judge container; runs each requested program as the unprivileged judge user.
 //!
-//! Per run it: feeds the input from an anonymous in-memory file; limits CPU time (RLIMIT_CPU
-//! plus the tree's total), wall time, stack (= memory limit), and standard output; measures CPU
-//! time summed over every process of the run, wall time, and the peak resident memory of the
-//! largest process; and, when the main process ends, kills every process the judge user still
-//! has (orphans and `setsid` daemons included) and reaps them, so nothing carries over to the
-//! next run. Scratch runs start from an emptied `/tmp`. `run` does all that; this file reads
+//! Per run it: feeds the input from an anonymous in-memory file; limits CPU time (the container
+//! cgroup's count of every process, sampled while it runs, and RLIMIT_CPU), memory (the cgroup's
+//! anonymous and tmpfs memory, sampled likewise; the OOM killer picks the program first), wall
+//! time, stack (= memory limit), open files, file size and standard output; measures CPU time
+//! and memory over every process of the run and wall time; and, when the main process ends,
+//! kills every process the judge user still has (orphans and `setsid` daemons included) and
+//! reaps them, so nothing carries over to the next run. Scratch runs start from an emptied `/tmp`. `run` does all that; this file reads
 //! requests and answers them.
+//!
+//! Usage: `coderank-supervisor [--uid N]`: programs run as uid and gid N (default 10001, the
+//! images' judge user).
 
 mod run;
 
@@ -25,7 +29,7 @@ use coderank_supervisor::protocol::{
     encode_frame, read_header, read_payload, ErrorReply, Hello, Request, RunRequest, Sealed, Written,
     PROTOCOL_VERSION,
 };
-use run::{Runner, JUDGE_GID, JUDGE_UID};
+use run::{Runner, JUDGE_UID};
 
 const WORK_DIR: &str = "/work";
 
@@ -36,7 +40,14 @@ fn main() {
     unsafe {
         libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     }
-    let mut runner = match Runner::new() {
+    let uid = match judge_uid(std::env::args().skip(1)) {
+        Ok(uid) => uid,
+        Err(message) => {
+            eprintln!("coderank-supervisor: {message}");
+            std::process::exit(2);
+        }
+    };
+    let mut runner = match Runner::new(uid) {
         Ok(runner) => runner,
         Err(err) => {
             eprintln!("coderank-supervisor: cannot start: {err}");
@@ -78,7 +89,7 @@ fn main() {
                 len,
                 executable,
             } => match read_payload(&mut input, len) {
-                Ok(body) => match write_work_file(&name, &body, executable) {
+                Ok(body) => match write_work_file(&name, &body, executable, runner.uid()) {
                     Ok(()) => send(&mut output, &Written { written: len }, &[]),
                     Err(err) => reply_error(&mut output, format!("cannot write {name}: {err}")),
                 },
@@ -106,6 +117,23 @@ fn main() {
             eprintln!("coderank-supervisor: {err}");
             std::process::exit(2);
         }
+    }
+}
+
+/// The uid programs run as: `--uid N` (the worker gives each sandbox its own, so that sandboxes
+/// side by side share no per-user kernel allowance), else the judge user of the images.
+fn judge_uid(mut args: impl Iterator<Item = String>) -> Result<u32, String> {
+    let Some(flag) = args.next() else {
+        return Ok(JUDGE_UID);
+    };
+    let value = match (flag.as_str(), args.next()) {
+        ("--uid", Some(value)) => value,
+        _ => return Err(format!("unknown argument {flag:?}; the only one is --uid N")),
+    };
+    match value.parse::<u32>() {
+        // Never root, and never a system account.
+        Ok(uid) if (1000..u32::MAX).contains(&uid) => Ok(uid),
+        _ => Err(format!("--uid {value:?} is not a uid of 1000 or more")),
     }
 }
 
@@ -137,7 +165,7 @@ fn reply_error(output: &mut fs::File, error: String) -> io::Result<()> {
 /// by the judge user who compiles it. Only the supervisor has written to `/work` before the
 /// compile step, so no part of the path can be a link the program planted; links are not
 /// followed all the same.
-fn write_work_file(name: &str, body: &[u8], executable: bool) -> io::Result<()> {
+fn write_work_file(name: &str, body: &[u8], executable: bool, uid: u32) -> io::Result<()> {
     let parts: Vec<&str> = name.split('/').collect();
     if !parts.iter().all(|part| is_plain_name(part)) {
         return Err(io::Error::new(
@@ -163,7 +191,7 @@ fn write_work_file(name: &str, body: &[u8], executable: bool) -> io::Result<()> 
             Err(err) => return Err(err),
         }
         fs::DirBuilder::new().mode(0o755).create(&path)?;
-        std::os::unix::fs::lchown(&path, Some(JUDGE_UID), Some(JUDGE_GID))?;
+        std::os::unix::fs::lchown(&path, Some(uid), Some(uid))?;
     }
     let mut file = fs::OpenOptions::new()
         .write(true)
@@ -176,16 +204,22 @@ fn write_work_file(name: &str, body: &[u8], executable: bool) -> io::Result<()> 
         &path,
         fs::Permissions::from_mode(if executable { 0o755 } else { 0o644 }),
     )?;
-    std::os::unix::fs::lchown(&path, Some(JUDGE_UID), Some(JUDGE_GID))
+    std::os::unix::fs::lchown(&path, Some(uid), Some(uid))
 }
 
 pub(crate) trait NoFollow {
     fn custom_flags_nofollow(&mut self) -> &mut Self;
+    /// Also `O_NONBLOCK`: opening a FIFO then returns at once instead of waiting for a writer.
+    fn custom_flags_nofollow_nonblocking(&mut self) -> &mut Self;
 }
 
 impl NoFollow for fs::OpenOptions {
     fn custom_flags_nofollow(&mut self) -> &mut Self {
         std::os::unix::fs::OpenOptionsExt::custom_flags(self, libc::O_NOFOLLOW)
+    }
+
+    fn custom_flags_nofollow_nonblocking(&mut self) -> &mut Self {
+        std::os::unix::fs::OpenOptionsExt::custom_flags(self, libc::O_NOFOLLOW | libc::O_NONBLOCK)
     }
 }
 

@@ -13,7 +13,7 @@ use std::io::{self, Read, Write};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 /// Bumped whenever a message changes shape; the worker refuses a supervisor that disagrees.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// Largest JSON header accepted, so a corrupt length cannot make either side allocate wildly.
 pub const MAX_HEADER_BYTES: u32 = 1 << 20;
@@ -91,7 +91,10 @@ pub struct Limits {
     pub cpu_ms: u64,
     /// Wall-clock time from start until the main process ends.
     pub wall_ms: u64,
-    /// Peak resident memory of any one process; also the stack limit.
+    /// Memory of the run: every process's anonymous memory and the files it keeps in the
+    /// sandbox's tmpfs mounts, together (from the container's cgroup), or the peak resident
+    /// memory of any one process, whichever is larger; also the stack limit and the largest
+    /// file it may write.
     pub memory_kb: u64,
     /// Standard output beyond this ends the run as output-exceeded.
     pub output_bytes: u64,
@@ -111,7 +114,8 @@ pub enum Termination {
     CpuLimit,
     /// Wall time went over `wall_ms`.
     WallLimit,
-    /// Memory went over `memory_kb` (the kernel's OOM killer or the peak says so).
+    /// Memory went over `memory_kb` (the supervisor's sampling, the kernel's OOM killer, the
+    /// peak of a process, or a tmpfs mount out of space or inodes says so).
     MemoryLimit,
     /// Standard output went over `output_bytes`.
     OutputLimit,
@@ -144,6 +148,10 @@ pub struct RunResult {
     /// The requested files that existed, whose payloads follow stdout and stderr in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub collected: Vec<FileSpec>,
+    /// Requested files that exist but are not regular files (a FIFO, a device, a directory, a
+    /// symlink): never opened for reading, so they cannot block the supervisor.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refused: Vec<String>,
     /// Why the program could not start, for `SpawnFailed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,

@@ -10,6 +10,7 @@ mod cli;
 mod errors;
 mod health;
 mod helpers;
+mod integrity;
 mod judge;
 mod judge_images;
 mod migrations;

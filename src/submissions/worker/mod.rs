@@ -41,6 +41,8 @@ use crate::{
 
 /// How often a worker that lacks something checks again.
 const RECHECK_EVERY: Duration = Duration::from_secs(10);
+/// The longest a problem's test data may take to come from the store.
+const MATERIALIZE_TIME: Duration = Duration::from_secs(600);
 
 /// What every slot of a worker shares.
 #[derive(Clone)]
@@ -282,7 +284,10 @@ impl Worker {
                     tracing::error!(error = %format!("{err:#}"), judging = %lease.judging_id, "cannot record a verdict");
                 }
             },
-            Err(err) if lease.attempts < MAX_ATTEMPTS => {
+            // Over its budget it would be over again: no retry.
+            Err(err)
+                if lease.attempts < MAX_ATTEMPTS && err.downcast_ref::<engine::OverBudget>().is_none() =>
+            {
                 // Perhaps Docker or the store hiccuped: let the lease run out and try again.
                 tracing::warn!(error = %format!("{err:#}"), judging = %lease.judging_id, "judging failed; will retry");
             }
@@ -314,7 +319,19 @@ impl Worker {
         .await?;
         let scratch = tempfile::tempdir()?;
         let root = scratch.path().join(&problem.slug);
-        export::materialize(&self.db, &self.cache, &problem, &root).await?;
+        // Laying the problem out reads from the store, each request with its own timeout; this
+        // bounds the whole, so no judging holds its lease for ever.
+        tokio::time::timeout(
+            MATERIALIZE_TIME,
+            export::materialize(&self.db, &self.cache, &problem, &root),
+        )
+        .await
+        .with_context(|| {
+            format!(
+                "laying out the problem took over {} s",
+                MATERIALIZE_TIME.as_secs()
+            )
+        })??;
         let package = tokio::task::spawn_blocking(move || ProblemPackage::load(&root)).await??;
         let languages = Languages::builtin()?;
         let language = languages

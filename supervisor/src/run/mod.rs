@@ -2,10 +2,13 @@
 //!
 //! The supervisor has a single thread. While the program runs it waits in one `poll` on the
 //! program's stdout and stderr pipes and on a signalfd that reports SIGCHLD, with the wall-time
-//! deadline as the timeout: no thread is made per run, and nothing the supervisor needs while
-//! the program runs takes a pid, which a fork bomb may have taken all of.
+//! deadline or the next sample of the cgroup (every few milliseconds) as the timeout: no thread
+//! is made per run, and nothing the supervisor needs while the program runs takes a pid, which
+//! a fork bomb may have taken all of.
 
+mod cgroup;
 mod cleanup;
+mod meter;
 mod spawn;
 mod watch;
 
@@ -24,13 +27,16 @@ use std::{
 use coderank_supervisor::protocol::{FileSpec, RunRequest, RunResult, Termination, Workdir, COLLECT_BYTES};
 
 use crate::{is_plain_name, NoFollow, WORK_DIR};
+use cgroup::Cgroup;
+use meter::{Baseline, MemoryReference, Meter, Own};
 use watch::{Capture, Ended, Usage, Watch};
 
-/// The unprivileged user every judge image has (see judge-images/base).
+/// The unprivileged user every judge image has (see judge-images/base), used when the worker
+/// names none; the worker gives each sandbox a uid of its own (`--uid`).
 pub const JUDGE_UID: u32 = 10001;
-pub const JUDGE_GID: u32 = 10001;
-/// Where the memory cgroup reports OOM kills (cgroup v1), to tell MLE from other kills.
-const OOM_CONTROL: &str = "/sys/fs/cgroup/memory/memory.oom_control";
+/// Open files a program may have (`RLIMIT_NOFILE`): far more than any runtime opens, far fewer
+/// than would cost the kernel anything.
+const OPEN_FILES: u64 = 4096;
 
 /// What one run produced, ready to send back.
 pub struct Ran {
@@ -49,16 +55,27 @@ pub struct Runner {
     stack: Vec<u8>,
     /// The supervisor's own environment (the image's), which programs start from.
     env: Vec<(OsString, OsString)>,
+    /// The container's cgroup, where the run's CPU time and memory are read.
+    cgroup: Option<Cgroup>,
+    /// The supervisor's own counters.
+    own: Own,
+    /// The counters the next run is measured from, read after the last clean-up.
+    baseline: Option<Baseline>,
+    /// The cgroup's memory between runs, while nothing but the supervisor has changed it.
+    memory_reference: Option<MemoryReference>,
     /// The cgroup's OOM-kill count as last read; it only grows when a process is SIGKILLed, so
     /// it is read again only after a run in which one was.
     oom_kills: Option<u64>,
-    /// A fresh scratch directory made since the last run ended (see [`Runner::prepare`]).
-    prepared: Option<PathBuf>,
+    /// A fresh scratch directory made since the last run ended (see [`Runner::prepare`]), or
+    /// why it could not be made.
+    prepared: Option<io::Result<PathBuf>>,
+    /// The uid (and gid) programs run as: the sandbox's own, shared with no other sandbox.
+    uid: u32,
 }
 
 impl Runner {
     /// Blocks SIGCHLD and opens the signalfd; call before any thread exists.
-    pub fn new() -> io::Result<Self> {
+    pub fn new(uid: u32) -> io::Result<Self> {
         // SAFETY: sigset_t is plain old data; zeroed is valid and the calls only write into it.
         let mut mask: libc::sigset_t = unsafe { std::mem::zeroed() };
         // SAFETY: `mask` is a valid set for every call; signalfd returns a new descriptor that
@@ -72,14 +89,31 @@ impl Runner {
         if fd < 0 {
             return Err(io::Error::last_os_error());
         }
+        // Large buffers (the program's output) always get pages of their own from the kernel,
+        // which come back when freed: the supervisor's memory then grows by exactly the output
+        // it holds, which is what a run's measured memory leaves out (glibc would otherwise raise
+        // the threshold as buffers come and go, and keep freed memory resident).
+        // SAFETY: mallopt changes a malloc parameter; no other thread exists yet.
+        unsafe { libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024) };
+        let cgroup = Cgroup::open();
         Ok(Self {
             // SAFETY: a fresh descriptor, owned from here on.
             children: fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) }),
             stack: vec![0; spawn::CHILD_STACK_BYTES],
             env: std::env::vars_os().collect(),
-            oom_kills: oom_kills(),
+            oom_kills: cgroup.as_ref().and_then(Cgroup::oom_kills),
+            cgroup,
+            own: Own::open(),
+            baseline: None,
+            memory_reference: None,
             prepared: None,
+            uid,
         })
+    }
+
+    /// The uid programs run as.
+    pub fn uid(&self) -> u32 {
+        self.uid
     }
 
     /// Cleans up after the last run and makes the next run's scratch directory now, while its
@@ -88,7 +122,18 @@ impl Runner {
     /// what this leaves; a failure is left for the next scratch run to meet and report.
     pub fn prepare(&mut self) {
         if self.prepared.is_none() {
-            self.prepared = cleanup::fresh_scratch().ok();
+            self.prepared = Some(cleanup::fresh_scratch(self.uid, self.uid));
+            if self.memory_reference.is_none() {
+                self.memory_reference = self
+                    .cgroup
+                    .as_ref()
+                    .and_then(|cgroup| MemoryReference::read(cgroup, &self.own));
+            }
+            self.baseline = Some(Baseline::read(
+                self.cgroup.as_ref(),
+                &self.own,
+                self.memory_reference,
+            ));
         }
     }
 
@@ -121,15 +166,26 @@ impl Runner {
         let prepared = self.prepared.take();
         let cwd = match run.workdir {
             Workdir::Work => PathBuf::from(WORK_DIR),
-            Workdir::Scratch => {
-                let scratch = match prepared {
-                    Some(scratch) => scratch,
-                    None => cleanup::fresh_scratch()?,
-                };
-                place_files(&scratch, &run.files, files)?;
-                scratch
+            Workdir::Scratch => match prepared {
+                Some(scratch) => scratch,
+                None => {
+                    self.baseline = None;
+                    cleanup::fresh_scratch(self.uid, self.uid)
+                }
             }
+            .map_err(|err| io::Error::new(err.kind(), format!("the sandbox cannot be cleaned: {err}")))?,
         };
+        // Read after the last clean-up; what the supervisor puts in memory from here on (files
+        // for the program, its input) counts in the starting point.
+        let mut baseline = self
+            .baseline
+            .take()
+            .unwrap_or_else(|| Baseline::read(self.cgroup.as_ref(), &self.own, None));
+        if run.workdir == Workdir::Scratch {
+            place_files(&cwd, &run.files, files)?;
+            baseline.add_files(files.iter().map(|file| file.len() as u64).sum());
+        }
+        baseline.add_files(stdin.len() as u64);
         let home = match run.workdir {
             Workdir::Work => Path::new("/tmp"),
             Workdir::Scratch => cwd.as_path(),
@@ -150,12 +206,30 @@ impl Runner {
                 (libc::RLIMIT_STACK as i32, memory_bytes, memory_bytes),
                 (libc::RLIMIT_CPU as i32, cpu_secs, cpu_secs + 1),
                 (libc::RLIMIT_CORE as i32, 0, 0),
+                (libc::RLIMIT_NOFILE as i32, OPEN_FILES, OPEN_FILES),
+                // No file can be larger than the memory it lives in; set past the size of any
+                // tmpfs of the sandbox, so that a full tmpfs (memory) ends a write, not SIGXFSZ.
+                (
+                    libc::RLIMIT_FSIZE as i32,
+                    file_size_limit(memory_bytes),
+                    file_size_limit(memory_bytes),
+                ),
             ],
-            uid: JUDGE_UID,
-            gid: JUDGE_GID,
+            uid: self.uid,
+            gid: self.uid,
         });
+        self.own.forget_peak();
+        let mut meter = Meter::start(
+            self.cgroup.as_ref(),
+            &self.own,
+            baseline,
+            limits.cpu_ms,
+            memory_bytes,
+        );
         let started = Instant::now();
+        self.own.program_first_for_oom(true);
         let spawned = plan.and_then(|plan| spawn::spawn(&plan, &mut self.stack));
+        self.own.program_first_for_oom(false);
         // Our copies of the pipes' write ends must close, or reading never sees the end.
         drop((input, out_write, err_write));
         let main_pid = match spawned {
@@ -168,31 +242,54 @@ impl Runner {
             stderr: Capture::new(err_read, limits.stderr_bytes, false),
             usage: Usage::default(),
             sigkilled: false,
+            uid: self.uid,
         };
         let deadline = started + Duration::from_millis(limits.wall_ms);
-        let (main_status, wall, ended) =
-            watch::wait_for(&self.children, &mut watch, main_pid, started, deadline)?;
+        let (main_status, wall, ended) = watch::wait_for(
+            &self.children,
+            &mut watch,
+            &mut meter,
+            main_pid,
+            started,
+            deadline,
+        )?;
         let leftover_processes = watch.end_leftovers()?;
         let (stdout, stderr) = (watch.stdout.finish(), watch.stderr.finish());
+        // Once more with every process gone but before any clean-up: what it left in tmpfs
+        // counts, and so does the CPU time of processes that ended between samples.
+        meter.finish();
+        // A compile writes /work; a run long enough to be sampled may have left the kernel
+        // anything (a program's memory is freed lazily): the next clean-up reads the cgroup's
+        // memory afresh instead of following it.
+        if run.workdir == Workdir::Work || meter.samples > 0 || ended != Ended::ByItself {
+            self.memory_reference = None;
+        }
 
-        let (collected_specs, collected) = collect_files(&cwd, &run.collect);
+        let (collected_specs, collected, refused) = collect_files(&cwd, &run.collect);
         let oom_before = self.oom_kills;
         if watch.sigkilled {
-            self.oom_kills = oom_kills();
+            self.oom_kills = self.cgroup.as_ref().and_then(Cgroup::oom_kills);
         }
         let exited = libc::WIFEXITED(main_status);
         let signal = libc::WIFSIGNALED(main_status).then(|| libc::WTERMSIG(main_status));
         let oom_killed =
             matches!((oom_before, self.oom_kills), (Some(before), Some(after)) if after > before);
         let usage = watch.usage;
-        let cpu_ms = usage.cpu_ms();
-        let termination = if ended == Ended::OutputLimit {
+        // The cgroup counts every process, also those whose usage `wait4` never reports.
+        let cpu_ms = if meter.active() {
+            (meter.cpu_ns / 1_000_000).max(usage.cpu_ms())
+        } else {
+            usage.cpu_ms()
+        };
+        let peak_kb = (meter.peak_bytes / 1024).max(usage.peak_kb);
+        let termination = if ended == Ended::OutputLimit || stdout.1 {
             Termination::OutputLimit
         } else if ended == Ended::WallLimit {
             Termination::WallLimit
-        } else if oom_killed || usage.peak_kb > limits.memory_kb {
+        } else if ended == Ended::MemoryLimit || oom_killed || peak_kb > limits.memory_kb || meter.files_full
+        {
             Termination::MemoryLimit
-        } else if cpu_ms > limits.cpu_ms || signal == Some(libc::SIGXCPU) {
+        } else if ended == Ended::CpuLimit || cpu_ms > limits.cpu_ms || signal == Some(libc::SIGXCPU) {
             Termination::CpuLimit
         } else if exited {
             Termination::Exited
@@ -207,12 +304,13 @@ impl Runner {
             wall_ms: wall.as_millis() as u64,
             wall_us: wall.as_micros() as u64,
             supervisor_us: handling.elapsed().saturating_sub(wall).as_micros() as u64,
-            peak_kb: usage.peak_kb,
+            peak_kb,
             leftover_processes,
             stdout_len: stdout.0.len() as u64,
             stderr_len: stderr.0.len() as u64,
             stderr_truncated: stderr.1,
             collected: collected_specs,
+            refused,
             message: None,
         };
         Ok(Ran {
@@ -240,6 +338,7 @@ fn spawn_failed(handling: Instant, err: io::Error) -> Ran {
         stderr_len: 0,
         stderr_truncated: false,
         collected: Vec::new(),
+        refused: Vec::new(),
         message: Some(err.to_string()),
     };
     Ran {
@@ -250,11 +349,10 @@ fn spawn_failed(handling: Instant, err: io::Error) -> Ran {
     }
 }
 
-fn oom_kills() -> Option<u64> {
-    let text = fs::read_to_string(OOM_CONTROL).ok()?;
-    text.lines()
-        .find_map(|line| line.strip_prefix("oom_kill "))
-        .and_then(|n| n.trim().parse().ok())
+/// The largest file a program may write: its memory limit and 64 MiB more (the sandbox's `/tmp`
+/// is the memory limit and 16 MiB).
+fn file_size_limit(memory_bytes: u64) -> u64 {
+    memory_bytes.saturating_add(64 << 20)
 }
 
 /// An anonymous in-memory file holding the input, rewound: seekable like a file, with no path
@@ -295,18 +393,31 @@ fn place_files(dir: &Path, specs: &[FileSpec], contents: &[Vec<u8>]) -> io::Resu
     Ok(())
 }
 
-/// Reads back the requested files of `dir`: regular files only (never through a symlink the
-/// program planted), each capped.
-fn collect_files(dir: &Path, names: &[String]) -> (Vec<FileSpec>, Vec<Vec<u8>>) {
+/// Reads back the requested files of `dir`: regular files only, each capped. A name that is
+/// something else (a symlink the program planted, a FIFO that would block the open, a device,
+/// a directory) is answered as refused, without opening it for reading.
+fn collect_files(dir: &Path, names: &[String]) -> (Vec<FileSpec>, Vec<Vec<u8>>, Vec<String>) {
     let mut specs = Vec::new();
     let mut contents = Vec::new();
+    let mut refused = Vec::new();
     for name in names.iter().filter(|name| is_plain_name(name)) {
+        let path = dir.join(name);
+        match fs::symlink_metadata(&path) {
+            Ok(metadata) if metadata.is_file() => {}
+            Ok(_) => {
+                refused.push(name.clone());
+                continue;
+            }
+            Err(_) => continue,
+        }
+        // Non-blocking as well, should it have become a FIFO since.
         let opened = fs::OpenOptions::new()
             .read(true)
-            .custom_flags_nofollow()
-            .open(dir.join(name));
+            .custom_flags_nofollow_nonblocking()
+            .open(&path);
         let Ok(file) = opened else { continue };
         if !file.metadata().is_ok_and(|m| m.is_file()) {
+            refused.push(name.clone());
             continue;
         }
         let mut body = Vec::new();
@@ -318,5 +429,5 @@ fn collect_files(dir: &Path, names: &[String]) -> (Vec<FileSpec>, Vec<Vec<u8>>) 
             contents.push(body);
         }
     }
-    (specs, contents)
+    (specs, contents, refused)
 }

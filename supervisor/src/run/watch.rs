@@ -1,5 +1,6 @@
-//! Watching one run: reading the program's output as it comes, reaping its processes, and
-//! ending it at the wall-time deadline or when stdout passes its limit, all from one `poll`.
+//! Watching one run: reading the program's output as it comes, reaping its processes, sampling
+//! its CPU time and memory, and ending it at the wall-time deadline, at its CPU or memory limit,
+//! or when stdout passes its limit, all from one `poll`.
 
 use std::{
     fs,
@@ -8,14 +9,19 @@ use std::{
     time::{Duration, Instant},
 };
 
-use super::cleanup;
+use super::{
+    cleanup,
+    meter::{Meter, Passed},
+};
 
 /// Reads the program's output and reaps its processes until the main process has ended,
-/// killing everything at the deadline or when stdout passes its limit. Answers the main
-/// process's wait status, its wall time, and whether a limit ended it.
+/// killing everything at the deadline, at a CPU or memory limit the meter finds passed, or when
+/// stdout passes its limit. Answers the main process's wait status, its wall time, and whether
+/// a limit ended it.
 pub fn wait_for(
     children: &fs::File,
     watch: &mut Watch,
+    meter: &mut Meter<'_>,
     main_pid: i32,
     started: Instant,
     deadline: Instant,
@@ -25,11 +31,25 @@ pub fn wait_for(
         let now = Instant::now();
         if ended == Ended::ByItself && now >= deadline {
             ended = Ended::WallLimit;
-            cleanup::kill_all()?;
+            cleanup::kill_all(watch.uid)?;
+        }
+        if ended == Ended::ByItself {
+            if let Some(limit) = meter.sample_if_due(now) {
+                ended = match limit {
+                    Passed::Cpu => Ended::CpuLimit,
+                    Passed::Memory => Ended::MemoryLimit,
+                };
+                cleanup::kill_all(watch.uid)?;
+            }
         }
         let timeout = match ended {
             Ended::ByItself => {
-                i32::try_from(deadline.duration_since(now).as_millis() + 1).unwrap_or(i32::MAX)
+                let wake = if meter.active() {
+                    deadline.min(meter.next())
+                } else {
+                    deadline
+                };
+                i32::try_from(wake.saturating_duration_since(now).as_millis() + 1).unwrap_or(i32::MAX)
             }
             _ => -1,
         };
@@ -48,7 +68,7 @@ pub fn wait_for(
         }
         if fds[0].revents != 0 && watch.stdout.read_some() && ended == Ended::ByItself {
             ended = Ended::OutputLimit;
-            cleanup::kill_all()?;
+            cleanup::kill_all(watch.uid)?;
         }
         if fds[1].revents != 0 {
             watch.stderr.read_some();
@@ -71,6 +91,8 @@ pub fn wait_for(
 pub enum Ended {
     ByItself,
     WallLimit,
+    CpuLimit,
+    MemoryLimit,
     OutputLimit,
 }
 
@@ -81,6 +103,8 @@ pub struct Watch {
     pub usage: Usage,
     /// Some process of the run died of SIGKILL (ours, or the OOM killer's).
     pub sigkilled: bool,
+    /// The uid the program runs as.
+    pub uid: u32,
 }
 
 /// What `wait4` said.
@@ -127,8 +151,8 @@ impl Watch {
                 Reaped::Running => break,
             }
         }
-        let leftovers = cleanup::count_judge_processes();
-        cleanup::kill_all()?;
+        let leftovers = cleanup::count_judge_processes(self.uid);
+        cleanup::kill_all(self.uid)?;
         while let Reaped::Child(..) = self.reap(0) {}
         Ok(leftovers)
     }
@@ -144,6 +168,8 @@ pub struct Capture {
     /// Close the pipe at the cap (stdout, whose limit ends the run) rather than read on and
     /// drop the rest (stderr, so that the program is never blocked on it).
     close_at_cap: bool,
+    /// The last read found the pipe empty with a writer still open somewhere.
+    would_block: bool,
 }
 
 impl Capture {
@@ -154,6 +180,7 @@ impl Capture {
             cap,
             truncated: false,
             close_at_cap,
+            would_block: false,
         }
     }
 
@@ -162,7 +189,7 @@ impl Capture {
     }
 
     /// Reads once; answers whether the output has just passed its cap.
-    fn read_some(&mut self) -> bool {
+    pub fn read_some(&mut self) -> bool {
         let Some(pipe) = &mut self.pipe else {
             return false;
         };
@@ -174,6 +201,10 @@ impl Capture {
             }
             Ok(n) => n,
             Err(err) if err.kind() == io::ErrorKind::Interrupted => return false,
+            Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                self.would_block = true;
+                return false;
+            }
             Err(_) => {
                 self.pipe = None;
                 return false;
@@ -191,11 +222,19 @@ impl Capture {
         passed
     }
 
-    /// Reads to the end (every writer is gone by now) and answers the bytes kept and whether
-    /// more came.
+    /// Reads what is left in the pipe once every process of the run has ended, and answers the
+    /// bytes kept and whether more came than the cap. Reads without blocking and stops at the
+    /// first empty read: a write end can outlive every process (passed in an `SCM_RIGHTS`
+    /// message nobody will receive), and its end-of-file would never come.
     pub fn finish(mut self) -> (Vec<u8>, bool) {
+        if let Some(pipe) = &self.pipe {
+            // SAFETY: fcntl on a descriptor this capture owns; F_SETFL takes an int.
+            unsafe { libc::fcntl(pipe.as_raw_fd(), libc::F_SETFL, libc::O_NONBLOCK) };
+        }
         while self.pipe.is_some() {
-            self.read_some();
+            if self.read_some() || self.would_block {
+                break;
+            }
         }
         (self.kept, self.truncated)
     }

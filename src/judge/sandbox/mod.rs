@@ -1,21 +1,29 @@
 //! One locked-down judge container with the supervisor inside, driven through the Docker API.
 //!
-//! The container runs as root with only the capabilities the supervisor needs (to switch to
-//! the judge user, kill its processes, and own and empty its files), no network, a read-only
-//! root, size-capped tmpfs `/work` and `/tmp`, memory = memory + swap, a pids limit, one CPU,
-//! no-new-privileges, Docker's default seccomp profile, no environment of the worker, no host
-//! paths and no Docker socket. The supervisor binary is not baked into images: the container
-//! starts with a two-line loader that reads it from stdin into `/tmp` and executes it, so a
-//! new supervisor needs no image rebuild. After that, stdin and stdout carry protocol frames.
+//! The container is made as [`spec`] says: root with only the capabilities the supervisor
+//! needs, programs under a uid of the sandbox's own, no network, a read-only root, size- and
+//! inode-capped tmpfs `/work`, `/tmp` and `/dev/shm`, memory = memory + swap, a pids limit, one
+//! CPU, no-new-privileges, CodeRank's seccomp profile, no log driver, no environment of the
+//! worker, no host paths and no Docker socket. The supervisor binary is not baked into images:
+//! the container starts with a two-line loader that reads it from stdin into `/tmp` and
+//! executes it, so a new supervisor needs no image rebuild. After that, stdin and stdout carry
+//! protocol frames. Every exchange has a deadline; a sandbox that misses one, ends, or refuses
+//! is answered as a [`SandboxError`] so the judge can give the test a verdict and go on in a
+//! fresh container.
 
-use std::{collections::HashMap, path::PathBuf, pin::Pin, time::Duration};
+mod spec;
+
+pub use spec::{free_uid, SandboxSpec, UID_LABEL};
+
+use std::{path::PathBuf, pin::Pin, time::Duration};
 
 use anyhow::{bail, Context};
 use bollard::{
     container::LogOutput,
-    models::{ContainerCreateBody, HostConfig},
+    models::ContainerCreateBody,
     query_parameters::{
-        AttachContainerOptionsBuilder, CreateContainerOptions, RemoveContainerOptionsBuilder,
+        AttachContainerOptionsBuilder, CreateContainerOptions, InspectContainerOptions,
+        RemoveContainerOptionsBuilder,
     },
     Docker,
 };
@@ -28,10 +36,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio_util::io::StreamReader;
 
-use super::{
-    cpus::CpuSet,
-    images::{container_labels, locked_down},
-};
+use super::images::container_labels;
 
 /// The supervisor is sent in blocks of this size (padded), which `dd iflag=fullblock` reads
 /// exactly, leaving the protocol bytes after it untouched on stdin.
@@ -39,23 +44,6 @@ const LOADER_BLOCK: usize = 64 * 1024;
 
 /// Where the loader puts the supervisor; the supervisor keeps `/tmp/.coderank*` between runs.
 const SUPERVISOR_PATH: &str = "/tmp/.coderank-supervisor";
-
-/// What the sandbox needs besides the image.
-#[derive(Debug, Clone)]
-pub struct SandboxSpec {
-    pub image: String,
-    /// Memory + swap of the whole container, above the program's own limit so that the
-    /// supervisor and the tmpfs contents fit too.
-    pub memory_mb: u64,
-    /// Size of `/tmp` (scratch of every test) and of `/work` (source and compiled program).
-    pub scratch_mb: u64,
-    pub work_mb: u64,
-    pub pids_limit: i64,
-    /// The CPUs to pin the container to, or `None` for one CPU's worth of time on any CPU.
-    pub cpuset: Option<CpuSet>,
-    /// Label value, saying what the container is for.
-    pub purpose: &'static str,
-}
 
 /// Finds the supervisor binary: `CODERANK_SUPERVISOR`, else `coderank-supervisor` beside the
 /// running executable (where cargo builds it).
@@ -82,9 +70,28 @@ pub fn read_supervisor(configured: Option<PathBuf>) -> anyhow::Result<Vec<u8>> {
 
 type Output = StreamReader<Pin<Box<dyn Stream<Item = std::io::Result<bytes::Bytes>> + Send>>, bytes::Bytes>;
 
+/// How an exchange with a sandbox failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    /// No answer within the exchange's deadline.
+    #[error("the sandbox did not answer within {} s", .0.as_secs())]
+    TimedOut(Duration),
+    /// The supervisor ended (its container died, e.g. killed by the kernel).
+    #[error("the sandbox ended: {0}")]
+    Ended(String),
+    /// The supervisor answered that it cannot do it (e.g. it cannot clean up after a program).
+    #[error("the supervisor refused: {0}")]
+    Refused(String),
+    /// Docker or the stream failed otherwise.
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
 pub struct Sandbox {
     docker: Docker,
     id: String,
+    /// The uid its programs run as.
+    uid: u32,
     from: Output,
     to: Pin<Box<dyn AsyncWrite + Send>>,
     removed: bool,
@@ -96,32 +103,15 @@ pub use coderank_supervisor::session::RunOutput;
 impl Sandbox {
     pub async fn start(docker: &Docker, spec: &SandboxSpec, supervisor: &[u8]) -> anyhow::Result<Self> {
         let started = std::time::Instant::now();
-        let tmpfs = HashMap::from([
-            (
-                "/tmp".to_owned(),
-                format!("rw,exec,nosuid,size={}m,mode=1777", spec.scratch_mb),
-            ),
-            (
-                "/work".to_owned(),
-                format!(
-                    "rw,exec,nosuid,size={}m,uid=10001,gid=10001,mode=755",
-                    spec.work_mb
-                ),
-            ),
-        ]);
-        let memory = i64::try_from(spec.memory_mb.saturating_mul(1 << 20)).unwrap_or(i64::MAX);
-        let caps = ["SETUID", "SETGID", "KILL", "CHOWN", "FOWNER", "DAC_OVERRIDE"];
-        let host_config = HostConfig {
-            nano_cpus: spec.cpuset.is_none().then_some(1_000_000_000),
-            cpuset_cpus: spec.cpuset.as_ref().map(ToString::to_string),
-            cap_add: Some(caps.iter().map(|cap| (*cap).to_owned()).collect()),
-            ..locked_down(tmpfs, memory, spec.pids_limit)
-        };
+        let uid = free_uid(docker).await?;
+        let host_config = spec.host_config(uid);
         let blocks = supervisor.len().div_ceil(LOADER_BLOCK);
         let loader = format!(
             "dd of={SUPERVISOR_PATH} bs={LOADER_BLOCK} count={blocks} iflag=fullblock 2>/dev/null \
-             && chmod 700 {SUPERVISOR_PATH} && exec {SUPERVISOR_PATH}"
+             && chmod 700 {SUPERVISOR_PATH} && exec {SUPERVISOR_PATH} --uid {uid}"
         );
+        let mut labels = container_labels(spec.purpose);
+        labels.insert(UID_LABEL.to_owned(), uid.to_string());
         let body = ContainerCreateBody {
             image: Some(spec.image.clone()),
             cmd: Some(vec!["sh".to_owned(), "-c".to_owned(), loader]),
@@ -135,7 +125,7 @@ impl Sandbox {
             open_stdin: Some(true),
             stdin_once: Some(true),
             tty: Some(false),
-            labels: Some(container_labels(spec.purpose)),
+            labels: Some(labels),
             host_config: Some(host_config),
             ..Default::default()
         };
@@ -147,6 +137,7 @@ impl Sandbox {
         let mut sandbox = Self {
             docker: docker.clone(),
             id,
+            uid,
             from: StreamReader::new(Box::pin(futures::stream::empty())),
             to: Box::pin(tokio::io::sink()),
             removed: false,
@@ -217,57 +208,106 @@ impl Sandbox {
         Ok(())
     }
 
-    async fn send<T: Serialize>(&mut self, header: &T, payloads: &[&[u8]]) -> anyhow::Result<()> {
-        self.to.write_all(&encode_frame(header, payloads)?).await?;
-        self.to.flush().await.context("cannot write to the supervisor")
+    /// The uid its programs run as.
+    pub fn uid(&self) -> u32 {
+        self.uid
     }
 
-    async fn reply<T: DeserializeOwned>(&mut self) -> anyhow::Result<T> {
+    /// The container's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    async fn send<T: Serialize>(&mut self, header: &T, payloads: &[&[u8]]) -> Result<(), SandboxError> {
+        let frame = encode_frame(header, payloads).map_err(|err| SandboxError::Other(err.into()))?;
+        let written = async {
+            self.to.write_all(&frame).await?;
+            self.to.flush().await
+        };
+        written
+            .await
+            .map_err(|err| SandboxError::Ended(format!("cannot write to the supervisor: {err}")))
+    }
+
+    async fn reply<T: DeserializeOwned>(&mut self) -> Result<T, SandboxError> {
         match read_header::<Reply<T>>(&mut self.from).await? {
             Reply::Ok(reply) => Ok(reply),
-            Reply::Err(ErrorReply { error }) => bail!("the supervisor refused: {error}"),
+            Reply::Err(ErrorReply { error }) => Err(SandboxError::Refused(error)),
         }
     }
 
-    pub async fn write_file(&mut self, name: &str, body: &[u8], executable: bool) -> anyhow::Result<()> {
+    /// Writes a file of `/work`, within `deadline`.
+    pub async fn write_file(
+        &mut self,
+        name: &str,
+        body: &[u8],
+        executable: bool,
+        deadline: Duration,
+    ) -> Result<(), SandboxError> {
         let request = Request::Write {
             name: name.to_owned(),
             len: body.len() as u64,
             executable,
         };
-        self.send(&request, &[body]).await?;
-        let _: Written = self.reply().await?;
-        Ok(())
+        within(deadline, async {
+            self.send(&request, &[body]).await?;
+            let _: Written = self.reply().await?;
+            Ok(())
+        })
+        .await
     }
 
-    pub async fn seal(&mut self) -> anyhow::Result<()> {
-        self.send(&Request::Seal, &[]).await?;
-        let _: Sealed = self.reply().await?;
-        Ok(())
+    /// Makes `/work` read-only to programs, within `deadline`.
+    pub async fn seal(&mut self, deadline: Duration) -> Result<(), SandboxError> {
+        within(deadline, async {
+            self.send(&Request::Seal, &[]).await?;
+            let _: Sealed = self.reply().await?;
+            Ok(())
+        })
+        .await
     }
 
-    /// Runs a program; `files` are (name, content) put beside it in the scratch directory.
+    /// Runs a program; `files` are (name, content) put beside it in the scratch directory. The
+    /// answer must come within `deadline` (the run's wall limit plus the time to carry its
+    /// input and output), or the sandbox is given up.
     pub async fn run(
         &mut self,
         mut request: RunRequest,
         stdin: &[u8],
         files: &[(&str, &[u8])],
-    ) -> anyhow::Result<RunOutput> {
+        deadline: Duration,
+    ) -> Result<RunOutput, SandboxError> {
         let payloads = run_payloads(&mut request, stdin, files);
-        self.send(&Request::Run(request), &payloads).await?;
-        let result: RunResult = self.reply().await?;
-        let stdout = read_exact(&mut self.from, result.stdout_len).await?;
-        let stderr = read_exact(&mut self.from, result.stderr_len).await?;
-        let mut collected = Vec::new();
-        for file in &result.collected {
-            collected.push((file.name.clone(), read_exact(&mut self.from, file.len).await?));
-        }
-        Ok(RunOutput {
-            result,
-            stdout,
-            stderr,
-            collected,
+        within(deadline, async {
+            self.send(&Request::Run(request), &payloads).await?;
+            let result: RunResult = self.reply().await?;
+            let stdout = read_exact(&mut self.from, result.stdout_len).await?;
+            let stderr = read_exact(&mut self.from, result.stderr_len).await?;
+            let mut collected = Vec::new();
+            for file in &result.collected {
+                collected.push((file.name.clone(), read_exact(&mut self.from, file.len).await?));
+            }
+            Ok(RunOutput {
+                result,
+                stdout,
+                stderr,
+                collected,
+            })
         })
+        .await
+    }
+
+    /// Whether the kernel's OOM killer killed a process of the container (after its supervisor
+    /// ended: then the container is gone or stopped, and Docker remembers).
+    pub async fn oom_killed(&mut self) -> bool {
+        let inspected = self
+            .docker
+            .inspect_container(&self.id, None::<InspectContainerOptions>)
+            .await;
+        inspected
+            .ok()
+            .and_then(|container| container.state?.oom_killed)
+            .unwrap_or(false)
     }
 
     /// Changes the container's memory (and memory + swap) limit, e.g. down to the tests' limit
@@ -314,19 +354,36 @@ impl Drop for Sandbox {
     }
 }
 
-async fn read_header<T: DeserializeOwned>(from: &mut (impl AsyncRead + Unpin)) -> anyhow::Result<T> {
-    let len = from.read_u32_le().await.context("the supervisor ended")?;
-    if len > MAX_HEADER_BYTES {
-        bail!("the supervisor sent a header of {len} bytes");
-    }
-    let json = read_exact(from, u64::from(len)).await?;
-    serde_json::from_slice(&json).context("the supervisor sent a malformed header")
+/// `work` within `deadline`, or [`SandboxError::TimedOut`].
+async fn within<T>(
+    deadline: Duration,
+    work: impl std::future::Future<Output = Result<T, SandboxError>>,
+) -> Result<T, SandboxError> {
+    tokio::time::timeout(deadline, work)
+        .await
+        .unwrap_or(Err(SandboxError::TimedOut(deadline)))
 }
 
-async fn read_exact(from: &mut (impl AsyncRead + Unpin), len: u64) -> anyhow::Result<Vec<u8>> {
+async fn read_header<T: DeserializeOwned>(from: &mut (impl AsyncRead + Unpin)) -> Result<T, SandboxError> {
+    let len = from
+        .read_u32_le()
+        .await
+        .map_err(|err| SandboxError::Ended(err.to_string()))?;
+    if len > MAX_HEADER_BYTES {
+        return Err(SandboxError::Other(anyhow::anyhow!(
+            "the supervisor sent a header of {len} bytes"
+        )));
+    }
+    let json = read_exact(from, u64::from(len)).await?;
+    serde_json::from_slice(&json)
+        .context("the supervisor sent a malformed header")
+        .map_err(SandboxError::Other)
+}
+
+async fn read_exact(from: &mut (impl AsyncRead + Unpin), len: u64) -> Result<Vec<u8>, SandboxError> {
     let mut buffer = vec![0u8; usize::try_from(len).context("payload too large")?];
     from.read_exact(&mut buffer)
         .await
-        .context("the supervisor's reply was cut short")?;
+        .map_err(|err| SandboxError::Ended(format!("its reply was cut short: {err}")))?;
     Ok(buffer)
 }

@@ -1,15 +1,12 @@
-/* Sandbox promise: the scratch disk is capped.
+/* Sandbox promise: the scratch disk is capped, and it is memory.
  *
  * Writes up to 2 GiB of data into a file in the working directory, 1 MiB at
- * a time. The sandbox must stop it before 2 GiB with a clean write error:
- * ENOSPC (filesystem full), EDQUOT (quota) or EFBIG (file size limit;
- * SIGXFSZ is ignored here so that the limit shows as an error rather than
- * killing the program). The file is deleted afterwards either way.
- * Prints SAFE, LEAK: wrote 2 GiB, or UNEXPECTED: <other error>.
- *
- * If the scratch directory is a tmpfs whose pages count against the memory
- * limit, it must be clearly smaller than that limit, or this program is
- * killed for exceeding its memory instead of getting ENOSPC.
+ * a time, deleting it at the first write error (SIGXFSZ is ignored, so a file
+ * size limit would show as an error). The scratch directory is a tmpfs: its
+ * files are memory, and it is larger than the memory limit, so the program
+ * passes its memory limit before the disk is full, if only for milliseconds
+ * before it deletes the file. The judge must see that and say MLE, every time.
+ * (Were the disk not capped it would print LEAK: wrote 2 GiB.)
  */
 #include <errno.h>
 #include <fcntl.h>

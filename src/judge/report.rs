@@ -1,0 +1,68 @@
+//! What a judging reports: the compile step, every test, and the verdict, as the worker stores
+//! them, the API shows them and `coderank judge --json` prints them.
+
+use serde::Serialize;
+
+use super::verdict::Verdict;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CompileReport {
+    pub ok: bool,
+    pub time_ms: u64,
+    pub wall_ms: u64,
+    pub memory_kb: u64,
+    pub exit_code: Option<i32>,
+    /// What the compiler printed (stdout then stderr), capped, host paths cut out.
+    pub output: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TestReport {
+    pub name: String,
+    pub sample: bool,
+    pub verdict: Verdict,
+    /// CPU time of every process of the run.
+    pub time_ms: u64,
+    pub wall_ms: u64,
+    pub memory_kb: u64,
+    pub exit_code: Option<i32>,
+    pub signal: Option<i32>,
+    /// What the checker said, e.g. where the output went wrong; or why the sandbox gave out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checker_message: Option<String>,
+    /// For a wrong answer on a sample test: a line diff of expected and actual output.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
+    /// The program's standard error, capped.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub stderr: String,
+    /// On a sample test: what the program printed, capped at 64 KiB, so its author can compare.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub verdict: Verdict,
+    pub language: String,
+    pub time_limit_ms: u64,
+    pub memory_limit_kb: u64,
+    /// Largest CPU time and peak memory over the tests that ran.
+    pub time_ms: u64,
+    pub memory_kb: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compile: Option<CompileReport>,
+    pub tests: Vec<TestReport>,
+}
+
+/// What the judge is doing, for progress displays.
+#[derive(Debug, Clone)]
+pub enum Progress<'a> {
+    Compiling,
+    Running {
+        index: usize,
+        total: usize,
+        name: &'a str,
+    },
+    Finished(&'a TestReport),
+}
