@@ -35,14 +35,14 @@ pub enum Command {
     /// Run the HTTP API (migrating the database first unless told not to).
     Serve(Box<ServeConfig>),
     /// Judge queued submissions (as many at once as --slots).
-    Worker(Box<crate::submissions::worker::WorkerArgs>),
+    Worker(Box<crate::config::WorkerConfig>),
     /// Apply pending database migrations and exit.
     Migrate(MigrateArgs),
     /// Measure the judge on this machine (per-test overhead, end-to-end judging, a baseline).
-    Bench(crate::judge::bench::BenchArgs),
+    Bench(crate::bench::judge::BenchArgs),
     /// Measure the whole submission path here (HTTP, queue, workers, verdicts, leaderboard),
     /// in a scratch database `coderank_bench`.
-    BenchPipeline(Box<crate::submissions::bench::PipelineArgs>),
+    BenchPipeline(Box<crate::bench::pipeline::PipelineArgs>),
     /// Judge one source file, or a folder of files, against a problem folder, with Docker alone.
     Judge(Box<crate::judge::commands::JudgeArgs>),
     /// List the languages CodeRank judges, with the versions their images really hold.
@@ -134,22 +134,19 @@ fn named_env_file(args: &[OsString]) -> Option<PathBuf> {
 /// Runs the chosen subcommand to completion.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve(mut config) => {
-            config.accounts.oauth_providers = crate::accounts::oauth::ProviderConfig::from_env()?;
-            crate::http::serve(*config).await
-        }
+        Command::Serve(config) => crate::server::serve(*config).await,
         Command::Migrate(args) => {
             let pool = crate::db::connect(&args.database).await?;
             let applied = crate::db::migrate(&pool).await?;
             println!("database is up to date ({applied} migration(s) applied now)");
             Ok(())
         }
-        Command::Worker(args) => crate::submissions::worker::run_worker(*args).await,
+        Command::Worker(args) => crate::server::worker(*args).await,
         Command::Judge(args) => crate::judge::commands::judge(*args).await,
-        Command::Bench(args) => crate::judge::bench::bench(args).await,
+        Command::Bench(args) => crate::bench::judge::bench(args).await,
         Command::BenchPipeline(args) => {
             let args = *args;
-            crate::submissions::bench::pipeline(args.serve, args.burst, args.samples).await
+            crate::bench::pipeline::pipeline(args.serve, args.burst, args.samples).await
         }
         Command::Languages(args) => crate::judge::commands::languages(args).await,
         Command::Problem {

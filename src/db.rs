@@ -82,3 +82,37 @@ pub fn describe(config: &DatabaseConfig) -> String {
         Err(_) => "an unparsable DATABASE_URL".to_owned(),
     }
 }
+
+/// Stores a type as a text column through its `as_str` and `FromStr`: a typed enum (a verdict,
+/// a status, a kind) read and written by `sqlx::query!` with a column override such as
+/// `verdict AS "verdict: Verdict"`, so no code compares the column's strings.
+#[macro_export]
+macro_rules! text_column {
+    ($type:ty) => {
+        impl sqlx::Type<sqlx::Postgres> for $type {
+            fn type_info() -> sqlx::postgres::PgTypeInfo {
+                <String as sqlx::Type<sqlx::Postgres>>::type_info()
+            }
+
+            fn compatible(ty: &sqlx::postgres::PgTypeInfo) -> bool {
+                <String as sqlx::Type<sqlx::Postgres>>::compatible(ty)
+            }
+        }
+
+        impl<'r> sqlx::Decode<'r, sqlx::Postgres> for $type {
+            fn decode(value: sqlx::postgres::PgValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+                let text = <&str as sqlx::Decode<sqlx::Postgres>>::decode(value)?;
+                text.parse::<$type>().map_err(|err| err.to_string().into())
+            }
+        }
+
+        impl sqlx::Encode<'_, sqlx::Postgres> for $type {
+            fn encode_by_ref(
+                &self,
+                buf: &mut sqlx::postgres::PgArgumentBuffer,
+            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+                <&str as sqlx::Encode<sqlx::Postgres>>::encode_by_ref(&self.as_str(), buf)
+            }
+        }
+    };
+}

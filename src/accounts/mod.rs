@@ -10,8 +10,8 @@
 //! - [`secrets`]: random secrets and their hashes;
 //! - [`commands`]: `coderank user …` and `coderank auth …`.
 //!
-//! The HTTP side (routes, the `CurrentUser` and `Admin` extractors, cookies and CSRF) is in
-//! `src/http/auth.rs`, `src/http/extract.rs` and their neighbours.
+//! The request side (the `CurrentUser` and `Admin` extractors, cookies and CSRF) is in
+//! `src/app/extract.rs`, the routes in `src/http/auth.rs` and the pages in `src/web/users.rs`.
 
 pub mod api_tokens;
 pub mod commands;
@@ -25,7 +25,9 @@ pub mod users;
 
 use std::sync::Arc;
 
+use serde::Serialize;
 use sqlx::PgPool;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::config::AccountsConfig;
@@ -36,6 +38,23 @@ pub struct Accounts {
     pub config: Arc<AccountsConfig>,
     pub keys: keys::KeyRing,
     pub providers: Arc<oauth::Providers>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignInOptions {
+    /// Whether e-mail and password sign-in works.
+    pub local_login: bool,
+    /// Whether anyone may register a local account.
+    pub registration: bool,
+    pub providers: Vec<ProviderInfo>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProviderInfo {
+    pub name: String,
+    pub display_name: String,
+    /// Where a browser goes to sign in.
+    pub login_url: String,
 }
 
 /// What an API client gets at sign-in and at each refresh.
@@ -49,9 +68,27 @@ impl Accounts {
     pub fn new(db: PgPool, config: AccountsConfig) -> anyhow::Result<Self> {
         Ok(Self {
             keys: keys::KeyRing::new(db, config.access_token_ttl()),
-            providers: Arc::new(oauth::Providers::new(config.oauth_providers.clone())?),
+            providers: Arc::new(oauth::Providers::new(config.oauth_providers.0.clone())?),
             config: Arc::new(config),
         })
+    }
+
+    /// The ways to sign in on this server, as the API and the sign-in page show them.
+    pub fn sign_in_options(&self) -> SignInOptions {
+        SignInOptions {
+            local_login: self.config.local_login,
+            registration: self.config.local_login && self.config.registration,
+            providers: self
+                .providers
+                .list()
+                .iter()
+                .map(|provider| ProviderInfo {
+                    name: provider.name.clone(),
+                    display_name: provider.display_name.clone(),
+                    login_url: format!("/api/v1/auth/{}/login", provider.name),
+                })
+                .collect(),
+        }
     }
 
     /// Starts an API session for a signed-in user.

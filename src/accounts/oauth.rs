@@ -8,17 +8,15 @@
 //! the user. An identity is found by (provider, subject) only; it is linked to an existing user
 //! by e-mail only when the provider says that e-mail is verified.
 //!
-//! Providers come from the environment (see [`ProviderConfig::from_env`]): `github` and `google`
-//! are presets that need only a client id and secret; any other name is a generic provider whose
-//! URLs and claim names are given in full.
+//! Providers are configured in [`crate::config::oauth`].
 
-use std::{collections::BTreeMap, time::Duration};
+use std::time::Duration;
 
 use oauth2::{
     basic::BasicClient, AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken,
     PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse, TokenUrl,
 };
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 use serde_json::Value;
 use sqlx::PgPool;
 use url::Url;
@@ -27,181 +25,10 @@ use super::{
     secrets,
     users::{self, DisplayName, Email, Role, User},
 };
+use crate::config::oauth::{ClientAuth, ProviderConfig};
 
 /// How long a user has to finish signing in at the provider.
 pub const STATE_TTL: Duration = Duration::from_secs(600);
-
-/// How CodeRank authenticates itself at the token endpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClientAuth {
-    /// HTTP Basic (RFC 6749's recommendation).
-    Basic,
-    /// `client_id` and `client_secret` in the form body (GitHub's documented way).
-    Body,
-}
-
-/// One configured provider.
-#[derive(Debug, Clone)]
-pub struct ProviderConfig {
-    /// The URL segment: `/api/v1/auth/{name}/login`.
-    pub name: String,
-    /// What the sign-in button says.
-    pub display_name: String,
-    pub client_id: String,
-    pub client_secret: SecretString,
-    pub authorize_url: Url,
-    pub token_url: Url,
-    pub userinfo_url: Url,
-    /// GitHub's list of the user's e-mails with their verified flags, since its user info does
-    /// not say whether the e-mail is verified.
-    pub emails_url: Option<Url>,
-    pub scopes: Vec<String>,
-    /// The user-info field with the stable user id (`sub`, or `id` at GitHub).
-    pub subject_claim: String,
-    pub email_claim: String,
-    /// The user-info field saying the e-mail is verified; without one, no e-mail is trusted.
-    pub email_verified_claim: Option<String>,
-    /// User-info fields tried in order for the display name.
-    pub name_claims: Vec<String>,
-    pub client_auth: ClientAuth,
-}
-
-impl ProviderConfig {
-    /// Providers named in `CODERANK_OAUTH_PROVIDERS` (comma-separated), each configured by
-    /// `CODERANK_OAUTH_<NAME>_<SETTING>`: `CLIENT_ID`, `CLIENT_SECRET` (both required),
-    /// `AUTHORIZE_URL`, `TOKEN_URL`, `USERINFO_URL` (required unless a preset), `EMAILS_URL`,
-    /// `SCOPES` (space- or comma-separated), `SUBJECT_CLAIM`, `EMAIL_CLAIM`,
-    /// `EMAIL_VERIFIED_CLAIM`, `NAME_CLAIMS` (comma-separated), `CLIENT_AUTH` (`basic`/`body`),
-    /// `DISPLAY_NAME`.
-    pub fn from_env() -> anyhow::Result<Vec<Self>> {
-        Self::from_vars(&std::env::vars().collect())
-    }
-
-    pub fn from_vars(vars: &BTreeMap<String, String>) -> anyhow::Result<Vec<Self>> {
-        let Some(list) = vars.get("CODERANK_OAUTH_PROVIDERS") else {
-            return Ok(Vec::new());
-        };
-        list.split(',')
-            .map(str::trim)
-            .filter(|name| !name.is_empty())
-            .map(|name| Self::one(name, vars))
-            .collect()
-    }
-
-    fn one(name: &str, vars: &BTreeMap<String, String>) -> anyhow::Result<Self> {
-        if !name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        {
-            anyhow::bail!("OAuth provider name {name:?} must be lowercase letters, digits and '-'");
-        }
-        let prefix = format!("CODERANK_OAUTH_{}_", name.to_ascii_uppercase().replace('-', "_"));
-        let var = |setting: &str| vars.get(&format!("{prefix}{setting}")).cloned();
-        let preset = Preset::of(name);
-        let required = |setting: &str, default: Option<&str>| {
-            var(setting)
-                .or_else(|| default.map(str::to_owned))
-                .ok_or_else(|| anyhow::anyhow!("OAuth provider {name}: {prefix}{setting} is not set"))
-        };
-        let url = |setting: &str, default: Option<&str>| -> anyhow::Result<Url> {
-            let text = required(setting, default)?;
-            Url::parse(&text)
-                .map_err(|err| anyhow::anyhow!("OAuth provider {name}: {prefix}{setting}: {err}"))
-        };
-        let list = |text: String| -> Vec<String> {
-            text.split([',', ' '])
-                .filter(|item| !item.is_empty())
-                .map(str::to_owned)
-                .collect()
-        };
-        let client_auth = match var("CLIENT_AUTH").as_deref().unwrap_or(preset.client_auth) {
-            "basic" => ClientAuth::Basic,
-            "body" => ClientAuth::Body,
-            other => anyhow::bail!(
-                "OAuth provider {name}: {prefix}CLIENT_AUTH must be basic or body, not {other:?}"
-            ),
-        };
-        Ok(Self {
-            name: name.to_owned(),
-            display_name: var("DISPLAY_NAME")
-                .unwrap_or_else(|| preset.display_name.unwrap_or(name).to_owned()),
-            client_id: required("CLIENT_ID", None)?,
-            client_secret: SecretString::from(required("CLIENT_SECRET", None)?),
-            authorize_url: url("AUTHORIZE_URL", preset.authorize_url)?,
-            token_url: url("TOKEN_URL", preset.token_url)?,
-            userinfo_url: url("USERINFO_URL", preset.userinfo_url)?,
-            emails_url: match var("EMAILS_URL").or_else(|| preset.emails_url.map(str::to_owned)) {
-                Some(text) => Some(Url::parse(&text)?),
-                None => None,
-            },
-            scopes: list(var("SCOPES").unwrap_or_else(|| preset.scopes.to_owned())),
-            subject_claim: var("SUBJECT_CLAIM").unwrap_or_else(|| preset.subject_claim.to_owned()),
-            email_claim: var("EMAIL_CLAIM").unwrap_or_else(|| "email".to_owned()),
-            email_verified_claim: var("EMAIL_VERIFIED_CLAIM")
-                .or_else(|| preset.email_verified_claim.map(str::to_owned))
-                .filter(|claim| !claim.is_empty()),
-            name_claims: list(var("NAME_CLAIMS").unwrap_or_else(|| preset.name_claims.to_owned())),
-            client_auth,
-        })
-    }
-}
-
-/// Defaults of a provider; generic providers get the OpenID Connect names.
-struct Preset {
-    display_name: Option<&'static str>,
-    authorize_url: Option<&'static str>,
-    token_url: Option<&'static str>,
-    userinfo_url: Option<&'static str>,
-    emails_url: Option<&'static str>,
-    scopes: &'static str,
-    subject_claim: &'static str,
-    email_verified_claim: Option<&'static str>,
-    name_claims: &'static str,
-    client_auth: &'static str,
-}
-
-impl Preset {
-    fn of(name: &str) -> Self {
-        match name {
-            "github" => Self {
-                display_name: Some("GitHub"),
-                authorize_url: Some("https://github.com/login/oauth/authorize"),
-                token_url: Some("https://github.com/login/oauth/access_token"),
-                userinfo_url: Some("https://api.github.com/user"),
-                emails_url: Some("https://api.github.com/user/emails"),
-                scopes: "read:user user:email",
-                subject_claim: "id",
-                email_verified_claim: None,
-                name_claims: "name,login",
-                client_auth: "body",
-            },
-            "google" => Self {
-                display_name: Some("Google"),
-                authorize_url: Some("https://accounts.google.com/o/oauth2/v2/auth"),
-                token_url: Some("https://oauth2.googleapis.com/token"),
-                userinfo_url: Some("https://openidconnect.googleapis.com/v1/userinfo"),
-                emails_url: None,
-                scopes: "openid email profile",
-                subject_claim: "sub",
-                email_verified_claim: Some("email_verified"),
-                name_claims: "name,email",
-                client_auth: "basic",
-            },
-            _ => Self {
-                display_name: None,
-                authorize_url: None,
-                token_url: None,
-                userinfo_url: None,
-                emails_url: None,
-                scopes: "openid email profile",
-                subject_claim: "sub",
-                email_verified_claim: Some("email_verified"),
-                name_claims: "name,preferred_username,email",
-                client_auth: "basic",
-            },
-        }
-    }
-}
 
 /// Why an OAuth sign-in failed. Every case changes nothing but consuming the state.
 #[derive(Debug, thiserror::Error)]
@@ -548,47 +375,4 @@ async fn sign_in(db: &PgPool, config: &ProviderConfig, identity: &Identity) -> R
     }
     transaction.commit().await?;
     Ok(user)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn vars(list: &[(&str, &str)]) -> BTreeMap<String, String> {
-        list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
-    }
-
-    #[test]
-    fn presets_need_only_client_credentials() {
-        let providers = ProviderConfig::from_vars(&vars(&[
-            ("CODERANK_OAUTH_PROVIDERS", "github, google"),
-            ("CODERANK_OAUTH_GITHUB_CLIENT_ID", "gh"),
-            ("CODERANK_OAUTH_GITHUB_CLIENT_SECRET", "s1"),
-            ("CODERANK_OAUTH_GOOGLE_CLIENT_ID", "go"),
-            ("CODERANK_OAUTH_GOOGLE_CLIENT_SECRET", "s2"),
-        ]))
-        .expect("valid");
-        assert_eq!(providers.len(), 2);
-        assert_eq!(providers[0].subject_claim, "id");
-        assert_eq!(providers[0].client_auth, ClientAuth::Body);
-        assert!(providers[0].emails_url.is_some());
-        assert_eq!(
-            providers[1].email_verified_claim.as_deref(),
-            Some("email_verified")
-        );
-        assert_eq!(providers[1].scopes, ["openid", "email", "profile"]);
-    }
-
-    #[test]
-    fn a_generic_provider_needs_its_urls() {
-        let missing = ProviderConfig::from_vars(&vars(&[
-            ("CODERANK_OAUTH_PROVIDERS", "acme"),
-            ("CODERANK_OAUTH_ACME_CLIENT_ID", "id"),
-            ("CODERANK_OAUTH_ACME_CLIENT_SECRET", "secret"),
-        ]));
-        let message = format!("{:#}", missing.expect_err("URLs are missing"));
-        assert!(message.contains("CODERANK_OAUTH_ACME_AUTHORIZE_URL"), "{message}");
-        assert!(ProviderConfig::from_vars(&vars(&[("CODERANK_OAUTH_PROVIDERS", "Bad Name")])).is_err());
-        assert!(ProviderConfig::from_vars(&vars(&[])).expect("none").is_empty());
-    }
 }

@@ -10,14 +10,14 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{
-    error::{AppError, ErrorBody, Json},
-    extract::CurrentUser,
-    AppState,
-};
 use crate::accounts::{
     api_tokens::{self, ApiToken},
     users::{self, User},
+};
+use crate::app::{
+    error::{AppError, ErrorBody, Json},
+    extract::CurrentUser,
+    AppState,
 };
 
 /// Routes for signed-in callers.
@@ -40,9 +40,7 @@ pub struct Me {
 #[utoipa::path(get, path = "/api/v1/me", tag = "account", security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
 async fn me(State(state): State<AppState>, current: CurrentUser) -> Result<Json<Me>, AppError> {
-    let providers = users::providers_of(&state.db, current.user.id)
-        .await
-        .map_err(anyhow::Error::from)?;
+    let providers = users::providers_of(&state.db, current.user.id).await?;
     Ok(Json(Me {
         user: current.user,
         providers,
@@ -56,9 +54,7 @@ async fn list_tokens(
     State(state): State<AppState>,
     current: CurrentUser,
 ) -> Result<Json<Vec<ApiToken>>, AppError> {
-    let tokens = api_tokens::list(&state.db, current.user.id)
-        .await
-        .map_err(anyhow::Error::from)?;
+    let tokens = api_tokens::list(&state.db, current.user.id).await?;
     Ok(Json(tokens))
 }
 
@@ -103,9 +99,8 @@ async fn create_token(
             ));
         }
     }
-    let (token, secret) = api_tokens::create(&state.db, current.user.id, name, request.expires_in_days)
-        .await
-        .map_err(anyhow::Error::from)?;
+    let (token, secret) =
+        api_tokens::create(&state.db, current.user.id, name, request.expires_in_days).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedToken {
@@ -128,9 +123,7 @@ async fn revoke_token(
     current: CurrentUser,
     Path(id): Path<Uuid>,
 ) -> Result<StatusCode, AppError> {
-    let revoked = api_tokens::revoke(&state.db, current.user.id, id)
-        .await
-        .map_err(anyhow::Error::from)?;
+    let revoked = api_tokens::revoke(&state.db, current.user.id, id).await?;
     if revoked {
         Ok(StatusCode::NO_CONTENT)
     } else {

@@ -15,7 +15,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{
+use crate::app::{
     error::{AppError, ErrorBody, Json},
     AppState,
 };
@@ -175,8 +175,7 @@ async fn readyz(State(state): State<AppState>) -> Result<impl IntoResponse, AppE
             status: "unavailable",
             checks,
             queue,
-        })
-        .map_err(anyhow::Error::from)?,
+        })?,
     })
 }
 

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use axum::{response::Html, routing::get, Router};
 use utoipa::OpenApi;
 
-use super::AppState;
+use crate::app::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -51,7 +51,7 @@ impl utoipa::Modify for SecuritySchemes {
         components.add_security_scheme(
             "session",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
-                crate::http::extract::SESSION_COOKIE,
+                crate::app::extract::SESSION_COOKIE,
             ))),
         );
     }

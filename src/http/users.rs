@@ -6,12 +6,12 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{
+use crate::accounts::users::{self, Role, User};
+use crate::app::{
     error::{AppError, ErrorBody, Json},
     extract::Admin,
     AppState,
 };
-use crate::accounts::users::{self, Role, User};
 
 /// Routes for admins.
 pub fn admin_router() -> OpenApiRouter<AppState> {
@@ -24,7 +24,7 @@ pub fn admin_router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = Vec<User>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn list_users(State(state): State<AppState>, _admin: Admin) -> Result<Json<Vec<User>>, AppError> {
-    Ok(Json(users::list(&state.db).await.map_err(anyhow::Error::from)?))
+    Ok(Json(users::list(&state.db).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -56,8 +56,7 @@ async fn update_user(
         ));
     }
     users::update(&state.db, id, request.role, request.disabled)
-        .await
-        .map_err(anyhow::Error::from)?
+        .await?
         .map(Json)
         .ok_or_else(|| AppError::NotFound(format!("no user {id}")))
 }

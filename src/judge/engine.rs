@@ -24,7 +24,7 @@ use super::{
     source::{Build, Source},
     verdict::Verdict,
 };
-use crate::problems::package::{ProblemPackage, TestCase};
+use crate::judge::package::{ProblemPackage, TestCase};
 
 pub use super::{
     limits::{JudgeOptions, TestLimits},

@@ -147,7 +147,20 @@ struct Table {
 }
 
 impl Languages {
-    /// The table compiled into this binary.
+    /// The table compiled into this binary, parsed once for the whole process. A table that
+    /// does not parse is caught by the unit tests, so this cannot fail in a built binary; should
+    /// it, the table is empty (every language unknown) and the error is logged.
+    pub fn table() -> &'static Languages {
+        static TABLE: std::sync::OnceLock<Languages> = std::sync::OnceLock::new();
+        TABLE.get_or_init(|| {
+            Self::parse(BUILTIN_TABLE).unwrap_or_else(|err| {
+                tracing::error!(error = %err, "judge-images/languages.toml does not parse");
+                Self { list: Vec::new() }
+            })
+        })
+    }
+
+    /// The table compiled into this binary, parsed afresh (for its tests).
     pub fn builtin() -> Result<Self, LanguageError> {
         Self::parse(BUILTIN_TABLE)
     }

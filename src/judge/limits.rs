@@ -2,12 +2,12 @@
 //! units, and the run requests built from them. A leaf of the judge: the engine, the program's
 //! sandbox and the checkers all take these from here.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use coderank_supervisor::protocol::{Limits, RunRequest, Workdir};
 
 use super::cpus::CpuSet;
-use crate::problems::package::ProblemPackage;
+use crate::judge::package::ProblemPackage;
 
 /// Standard error kept per test and compiler output kept per compile.
 pub const STDERR_BYTES: u64 = 16 * 1024;
@@ -20,14 +20,14 @@ pub struct JudgeOptions {
     /// Run every test even after one fails, for full detail.
     pub all_tests: bool,
     /// The supervisor binary handed to each sandbox.
-    pub supervisor: Vec<u8>,
+    pub supervisor: Arc<[u8]>,
     pub pids_limit: i64,
     /// The CPUs this judging (its sandbox and its checker's) is pinned to.
     pub cpuset: Option<CpuSet>,
 }
 
 impl JudgeOptions {
-    pub fn new(supervisor: Vec<u8>) -> Self {
+    pub fn new(supervisor: Arc<[u8]>) -> Self {
         Self {
             all_tests: false,
             supervisor,

@@ -1,11 +1,11 @@
 //! What a judging reports: the compile step, every test, and the verdict, as the worker stores
 //! them, the API shows them and `coderank judge --json` prints them.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::verdict::Verdict;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CompileReport {
     pub ok: bool,
     pub time_ms: u64,
@@ -16,7 +16,7 @@ pub struct CompileReport {
     pub output: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TestReport {
     pub name: String,
     pub sample: bool,
@@ -28,16 +28,16 @@ pub struct TestReport {
     pub exit_code: Option<i32>,
     pub signal: Option<i32>,
     /// What the checker said, e.g. where the output went wrong; or why the sandbox gave out.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checker_message: Option<String>,
     /// For a wrong answer on a sample test: a line diff of expected and actual output.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diff: Option<String>,
     /// The program's standard error, capped.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub stderr: String,
     /// On a sample test: what the program printed, capped at 64 KiB, so its author can compare.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
 }
 

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 ///
 /// Serialised as the short upper-case codes judges and scoreboards use
 /// (`"AC"`, `"WA"`, ...), which is also what `Display` and `FromStr` speak.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Verdict {
     /// Accepted.

@@ -7,7 +7,10 @@ use bytes::Bytes;
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
-use super::objects::{self, Uploads};
+use super::{
+    fields::TestKind,
+    objects::{self, Uploads},
+};
 use crate::judge::checker::default_validator::ValidatorFlags;
 use crate::storage::SharedStore;
 
@@ -17,7 +20,7 @@ pub const VALIDATOR_DIR: &str = "output_validators/validator";
 /// A test case to add, or to replace the one with the same kind, group and name.
 #[derive(Debug, Clone)]
 pub struct NewTest {
-    pub kind: &'static str,
+    pub kind: TestKind,
     pub group_path: String,
     pub name: String,
     pub input: Bytes,
@@ -123,7 +126,7 @@ async fn upsert_tests_in(
             r#"DELETE FROM test_cases WHERE problem_id = $1 AND kind = $2 AND group_path = $3 AND name = $4
                RETURNING ordinal, input_sha256, answer_sha256"#,
             problem_id,
-            test.kind,
+            test.kind.as_str(),
             test.group_path,
             test.name,
         )
@@ -223,7 +226,7 @@ pub(super) async fn insert_test(
                answer_sha256, answer_size)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#,
         problem_id,
-        test.kind,
+        test.kind.as_str(),
         test.group_path,
         test.name,
         ordinal,

@@ -158,7 +158,7 @@ pub fn problem_yaml(problem: &Problem) -> anyhow::Result<String> {
     limits.insert("output".into(), i64::from(problem.output_mb).into());
     doc.insert("limits".into(), Value::Mapping(limits));
     if legacy {
-        doc.insert("validation".into(), problem.checker.clone().into());
+        doc.insert("validation".into(), problem.checker.as_str().into());
     }
     if problem.validator_flags.is_empty() {
         doc.remove("validator_flags");

@@ -1,8 +1,9 @@
-//! Problems: the ICPC / Kattis package format, and the problem set in PostgreSQL and the object
-//! store.
+//! Problems: the problem set in PostgreSQL and the object store. The package format itself
+//! (reading a package directory) is the judge's, `crate::judge::package`.
 //!
-//! - [`package`]: reading a package directory;
+//! - [`fields`]: the one rulebook of a problem's fields (slug, title, limits, tags, kinds);
 //! - [`records`]: problems, test cases and files as rows, and the queries on them;
+//! - [`view`]: what a user may see of a problem (the listing, one problem with its samples);
 //! - [`import`]: a package (zip or directory) into rows and objects, all or nothing;
 //! - [`export`]: rows and objects back into a package directory or zip;
 //! - [`editing`]: admins' changes to test cases and validators, deleting problems;
@@ -20,7 +21,8 @@ pub mod cache;
 pub mod commands;
 pub mod editing;
 pub mod export;
+pub mod fields;
 pub mod import;
 pub mod objects;
-pub mod package;
 pub mod records;
+pub mod view;

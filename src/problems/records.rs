@@ -1,10 +1,15 @@
-//! Problems, test cases and problem files as rows, and the queries on them.
+//! Problems, test cases and problem files as rows, and the queries on them. Rows are written
+//! only with the rulebook's types ([`super::fields`]), so nothing invalid reaches the table.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::PgExecutor;
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+use super::fields::{
+    CheckerKind, Difficulty, MemoryMb, OutputMb, Slug, Tags, TestKind, TimeLimitMs, Title, ValidatorFlagsText,
+};
 
 /// A problem's row.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -23,7 +28,7 @@ pub struct Problem {
     pub memory_mb: i32,
     pub output_mb: i32,
     /// `default` (the ICPC default output validator) or `custom` (the problem's own validator).
-    pub checker: String,
+    pub checker: CheckerKind,
     pub validator_flags: String,
     pub published: bool,
     pub archived_at: Option<DateTime<Utc>>,
@@ -40,8 +45,8 @@ pub struct Problem {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TestCaseRecord {
     pub id: Uuid,
-    /// `sample` or `secret`.
-    pub kind: String,
+    /// `sample` (shown to users) or `secret`.
+    pub kind: TestKind,
     /// Folders between `data/<kind>/` and the files, e.g. `group1`; empty for none.
     pub group_path: String,
     pub name: String,
@@ -74,48 +79,137 @@ pub struct ProblemFile {
     pub size: i64,
 }
 
-/// Whether `text` is a valid slug: lowercase letters, digits and inner dashes, at most 64.
-pub fn is_slug(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    !bytes.is_empty()
-        && bytes.len() <= 64
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
-        && bytes[0] != b'-'
-        && bytes[bytes.len() - 1] != b'-'
-}
-
-/// A slug made from any name: lowercase, runs of other characters become one dash.
-pub fn slugify(name: &str) -> String {
-    let mut slug = String::new();
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c.to_ascii_lowercase());
-        } else if !slug.ends_with('-') && !slug.is_empty() {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_end_matches('-');
-    slug.chars()
-        .take(64)
-        .collect::<String>()
-        .trim_end_matches('-')
-        .to_owned()
+#[tracing::instrument(skip(db))]
+pub async fn find(db: impl PgExecutor<'_>, slug: &str) -> sqlx::Result<Option<Problem>> {
+    sqlx::query_as!(
+        Problem,
+        r#"SELECT id, slug, title, statement, statement_format, statement_path, time_limit_ms, memory_mb,
+               output_mb, checker AS "checker: CheckerKind", validator_flags, published, archived_at, author_id,
+               tags, difficulty, package_yaml, created_at, updated_at
+           FROM problems WHERE slug = $1"#,
+        slug
+    )
+    .fetch_optional(db)
+    .await
 }
 
 #[tracing::instrument(skip(db))]
-pub async fn find(db: impl PgExecutor<'_>, slug: &str) -> sqlx::Result<Option<Problem>> {
-    sqlx::query_as!(Problem, "SELECT * FROM problems WHERE slug = $1", slug)
-        .fetch_optional(db)
-        .await
+pub async fn find_by_id(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Problem> {
+    sqlx::query_as!(
+        Problem,
+        r#"SELECT id, slug, title, statement, statement_format, statement_path, time_limit_ms, memory_mb,
+               output_mb, checker AS "checker: CheckerKind", validator_flags, published, archived_at, author_id,
+               tags, difficulty, package_yaml, created_at, updated_at
+           FROM problems WHERE id = $1"#,
+        id
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// A problem to insert, every field checked by the rulebook.
+pub struct NewProblem<'a> {
+    pub slug: &'a Slug,
+    pub title: &'a Title,
+    /// Markdown, or LaTeX source.
+    pub statement: &'a str,
+    /// `markdown` or `latex`.
+    pub statement_format: &'a str,
+    pub statement_path: &'a str,
+    pub time_limit: TimeLimitMs,
+    pub memory: MemoryMb,
+    pub output: OutputMb,
+    pub checker: CheckerKind,
+    pub validator_flags: &'a ValidatorFlagsText,
+    pub tags: &'a Tags,
+    pub difficulty: Option<Difficulty>,
+    pub published: bool,
+    pub author: Option<Uuid>,
+    /// The package's `problem.yaml` as imported (empty for a problem made through the API).
+    pub package_yaml: &'a str,
+}
+
+/// Inserts a problem; `None` when its slug is taken.
+#[tracing::instrument(skip_all)]
+pub async fn insert(db: impl PgExecutor<'_>, new: &NewProblem<'_>) -> sqlx::Result<Option<Problem>> {
+    sqlx::query_as!(
+        Problem,
+        r#"INSERT INTO problems (slug, title, statement, statement_format, statement_path, time_limit_ms,
+               memory_mb, output_mb, checker, validator_flags, published, author_id, tags, difficulty, package_yaml)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+           ON CONFLICT (slug) DO NOTHING
+           RETURNING id, slug, title, statement, statement_format, statement_path, time_limit_ms, memory_mb,
+               output_mb, checker AS "checker: CheckerKind", validator_flags, published, archived_at, author_id,
+               tags, difficulty, package_yaml, created_at, updated_at"#,
+        new.slug.as_str(),
+        new.title.as_str(),
+        new.statement,
+        new.statement_format,
+        new.statement_path,
+        new.time_limit.get(),
+        new.memory.get(),
+        new.output.get(),
+        new.checker.as_str(),
+        new.validator_flags.as_str(),
+        new.published,
+        new.author,
+        new.tags.as_slice(),
+        new.difficulty.map(Difficulty::get),
+        new.package_yaml,
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Changes to a problem's fields; `None` leaves a field as it is.
+#[derive(Debug, Default)]
+pub struct Changes {
+    pub title: Option<Title>,
+    pub statement: Option<String>,
+    pub time_limit: Option<TimeLimitMs>,
+    pub memory: Option<MemoryMb>,
+    pub output: Option<OutputMb>,
+    pub validator_flags: Option<ValidatorFlagsText>,
+    pub tags: Option<Tags>,
+    pub difficulty: Option<Difficulty>,
+    pub published: Option<bool>,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn update(db: impl PgExecutor<'_>, id: Uuid, changes: &Changes) -> sqlx::Result<Problem> {
+    sqlx::query_as!(
+        Problem,
+        r#"UPDATE problems SET
+               title = COALESCE($2, title), statement = COALESCE($3, statement),
+               time_limit_ms = COALESCE($4, time_limit_ms), memory_mb = COALESCE($5, memory_mb),
+               output_mb = COALESCE($6, output_mb), validator_flags = COALESCE($7, validator_flags),
+               tags = COALESCE($8, tags), difficulty = COALESCE($9, difficulty),
+               published = COALESCE($10, published)
+           WHERE id = $1
+           RETURNING id, slug, title, statement, statement_format, statement_path, time_limit_ms, memory_mb,
+               output_mb, checker AS "checker: CheckerKind", validator_flags, published, archived_at, author_id,
+               tags, difficulty, package_yaml, created_at, updated_at"#,
+        id,
+        changes.title.as_ref().map(Title::as_str),
+        changes.statement.as_deref(),
+        changes.time_limit.map(TimeLimitMs::get),
+        changes.memory.map(MemoryMb::get),
+        changes.output.map(OutputMb::get),
+        changes.validator_flags.as_ref().map(ValidatorFlagsText::as_str),
+        changes.tags.as_ref().map(Tags::as_slice),
+        changes.difficulty.map(Difficulty::get),
+        changes.published,
+    )
+    .fetch_one(db)
+    .await
 }
 
 #[tracing::instrument(skip(db))]
 pub async fn test_cases(db: impl PgExecutor<'_>, problem_id: Uuid) -> sqlx::Result<Vec<TestCaseRecord>> {
     sqlx::query_as!(
         TestCaseRecord,
-        r#"SELECT id, kind, group_path, name, ordinal, input_sha256, input_size, answer_sha256, answer_size
+        r#"SELECT id, kind AS "kind: TestKind", group_path, name, ordinal, input_sha256, input_size,
+               answer_sha256, answer_size
            FROM test_cases WHERE problem_id = $1 ORDER BY ordinal"#,
         problem_id
     )
@@ -159,7 +253,10 @@ pub async fn list(
     });
     let problems = sqlx::query_as!(
         Problem,
-        r#"SELECT * FROM problems
+        r#"SELECT id, slug, title, statement, statement_format, statement_path, time_limit_ms, memory_mb,
+               output_mb, checker AS "checker: CheckerKind", validator_flags, published, archived_at, author_id,
+               tags, difficulty, package_yaml, created_at, updated_at
+           FROM problems
            WHERE ($1 OR (published AND archived_at IS NULL))
              AND ($2::text IS NULL OR title ILIKE $2)
              AND ($3::text IS NULL OR $3 = ANY (tags))
@@ -198,21 +295,4 @@ pub async fn object_hashes(db: impl PgExecutor<'_>, problem_id: Uuid) -> sqlx::R
     )
     .fetch_all(db)
     .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slugs_are_made_from_names_and_checked() {
-        assert_eq!(slugify("A + B"), "a-b");
-        assert_eq!(slugify("  Big_Sum 2 "), "big-sum-2");
-        assert_eq!(slugify("ÄÖ"), "");
-        assert!(is_slug("aplusb") && is_slug("a-1"));
-        for bad in ["", "-a", "a-", "A", "a_b", &"x".repeat(65)] {
-            assert!(!is_slug(bad), "{bad:?}");
-        }
-        assert!(is_slug(&slugify(&"long name ".repeat(20))));
-    }
 }

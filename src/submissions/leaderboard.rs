@@ -106,6 +106,16 @@ pub async fn attempted(db: &PgPool, user_id: Uuid) -> sqlx::Result<Vec<Attempted
     .await
 }
 
+/// The slugs of the problems a user solved.
+pub async fn solved_slugs(db: &PgPool, user_id: Uuid) -> sqlx::Result<std::collections::HashSet<String>> {
+    Ok(attempted(db, user_id)
+        .await?
+        .into_iter()
+        .filter(|attempt| attempt.solved)
+        .map(|attempt| attempt.slug)
+        .collect())
+}
+
 /// A page of the leaderboard and the per-problem statistics.
 pub async fn read(db: &PgPool, limit: i64, offset: i64) -> sqlx::Result<Leaderboard> {
     let rows = sqlx::query!(

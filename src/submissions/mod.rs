@@ -1,18 +1,22 @@
 //! Submissions: the durable judge queue, the workers that judge, live updates, history,
 //! rejudges and the leaderboard.
 //!
-//! - [`records`]: submissions and judgings as rows; creating and rejudging (each with its queue
-//!   job in the same transaction);
+//! - [`records`]: submissions and judgings as rows, statuses and verdicts typed; creating and
+//!   rejudging (each with its queue job in the same transaction);
+//! - [`judgings`]: what a worker reads and writes of the judging it holds, fenced by its lease;
+//! - [`view`]: what a user may see of a submission;
 //! - [`queue`]: the judge queue, leased with SKIP LOCKED, results fenced by lease tokens;
-//! - [`worker`]: `coderank worker` / `serve --workers`: claim, judge with the engine, record;
-//! - [`events`]: `LISTEN` on submission changes, for WebSocket clients in any API process;
+//! - [`worker`]: the judging slots of `coderank worker` / `serve --workers`: check, claim, judge
+//!   with the engine, record;
+//! - [`events`]: `LISTEN` on submission changes and finished runs, in any API process;
 //! - [`leaderboard`]: per-user and per-problem stats kept up to date at each verdict;
-//! - [`playground`]: one-off runs of a program on an input.
+//! - [`playground`]: one-off runs of a program on an input, judged by the workers.
 
-pub mod bench;
 pub mod events;
+pub mod judgings;
 pub mod leaderboard;
 pub mod playground;
 pub mod queue;
 pub mod records;
+pub mod view;
 pub mod worker;

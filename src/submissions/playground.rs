@@ -9,7 +9,7 @@
 //! run survives an API restart, and the workers' capacity bounds the playground. Runs are kept
 //! for an hour and visible to their owner only.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -22,6 +22,7 @@ use super::{
     queue,
 };
 use crate::{
+    judge::package::{ProblemPackage, TestCase},
     judge::{
         cpus::CpuSet,
         engine::{self, JudgeOptions, Report},
@@ -29,12 +30,12 @@ use crate::{
         source::Source,
         verdict::Verdict,
     },
-    problems::package::ProblemPackage,
 };
 
 /// Limits of a playground run.
 pub const TIME_LIMIT_SECS: u64 = 2;
 pub const MEMORY_MB: u64 = 256;
+pub const OUTPUT_MB: u64 = 1;
 /// How long runs are kept.
 pub const KEPT_FOR_SECS: f64 = 3600.0;
 
@@ -70,12 +71,40 @@ impl RunResult {
     }
 }
 
+/// Where a run is.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    serde::Deserialize,
+    ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum RunStatus {
+    Queued,
+    Running,
+    Finished,
+}
+
+impl RunStatus {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+crate::text_column!(RunStatus);
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Run {
     pub id: Uuid,
     pub language: String,
-    /// `queued`, `running` or `finished`.
-    pub status: String,
+    pub status: RunStatus,
     pub result: Option<RunResult>,
     pub created_at: DateTime<Utc>,
 }
@@ -146,7 +175,7 @@ pub async fn wait(
     let deadline = tokio::time::Instant::now() + wait;
     loop {
         let run = find(db, user_id, id).await?;
-        if run.as_ref().is_none_or(|run| run.status == "finished") {
+        if run.as_ref().is_none_or(|run| run.status == RunStatus::Finished) {
             return Ok(run);
         }
         loop {
@@ -163,7 +192,8 @@ pub async fn wait(
 /// A run of the user's, if it exists.
 pub async fn find(db: &PgPool, user_id: Uuid, id: Uuid) -> sqlx::Result<Option<Run>> {
     let row = sqlx::query!(
-        "SELECT id, language, status, result, created_at FROM runs WHERE id = $1 AND user_id = $2",
+        r#"SELECT id, language, status AS "status: RunStatus", result, created_at
+           FROM runs WHERE id = $1 AND user_id = $2"#,
         id,
         user_id
     )
@@ -178,30 +208,36 @@ pub async fn find(db: &PgPool, user_id: Uuid, id: Uuid) -> sqlx::Result<Option<R
     }))
 }
 
-/// Runs a program in a sandbox, as a worker does for a claimed run.
+/// Runs a program in a sandbox, as a worker does for a claimed run: one test whose input is
+/// `stdin`, under the playground's limits.
 pub async fn execute(
     docker: &bollard::Docker,
-    supervisor: Vec<u8>,
+    supervisor: Arc<[u8]>,
     cpuset: Option<CpuSet>,
     language: &Language,
     source: &str,
     stdin: &str,
 ) -> anyhow::Result<RunResult> {
     let scratch = tempfile::tempdir()?;
-    let root = scratch.path().join("playground");
-    std::fs::create_dir_all(root.join("data/sample"))?;
-    std::fs::create_dir_all(root.join("data/secret"))?;
-    std::fs::write(
-        root.join("problem.yaml"),
-        format!("name: playground\nlimits:\n  time_limit: {TIME_LIMIT_SECS}\n  memory: {MEMORY_MB}\n  output: 1\n"),
-    )?;
-    std::fs::write(root.join("data/sample/run.in"), stdin)?;
-    std::fs::write(root.join("data/sample/run.ans"), "")?;
-    let package = ProblemPackage::load(&root)?;
+    let test = TestCase {
+        name: "run".to_owned(),
+        input: scratch.path().join("run.in"),
+        answer: scratch.path().join("run.ans"),
+        is_sample: true,
+    };
+    tokio::fs::write(&test.input, stdin).await?;
+    tokio::fs::write(&test.answer, "").await?;
+    let plan = ProblemPackage::plan(
+        scratch.path().to_path_buf(),
+        TIME_LIMIT_SECS as f64,
+        MEMORY_MB,
+        OUTPUT_MB,
+        vec![test],
+    );
     let mut options = JudgeOptions::new(supervisor);
     options.cpuset = cpuset;
     let source = Source::file(&language.source_file, source.as_bytes());
-    let report = engine::judge(docker, &package, language, &source, &options, |_| {}).await?;
+    let report = engine::judge(docker, &plan, language, &source, &options, |_| {}).await?;
     Ok(result_of(&report))
 }
 

@@ -1,12 +1,78 @@
 //! Submissions and judgings as rows, and the queries on them shared by the API and workers.
+//! Statuses and verdicts are typed, and a judging's reports are read back as the judge wrote
+//! them ([`CompileReport`], [`TestReport`]), never by string keys.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
-use sqlx::PgPool;
+use serde::{Deserialize, Serialize};
+use sqlx::{types::Json, PgPool};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::queue;
+use crate::judge::{
+    report::{CompileReport, TestReport},
+    verdict::Verdict,
+};
+
+crate::text_column!(Verdict);
+
+/// Where a judging is.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum JudgingStatus {
+    Queued,
+    Compiling,
+    Running,
+    Finished,
+}
+
+impl JudgingStatus {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+crate::text_column!(JudgingStatus);
+
+/// Why a judging was made.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum JudgingReason {
+    Submit,
+    Rejudge,
+}
+
+impl JudgingReason {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+crate::text_column!(JudgingReason);
 
 /// The channel that carries "submission changed" events: `<submission id> <user id>`.
 pub const SUBMISSIONS_CHANNEL: &str = "coderank_submissions";
@@ -24,27 +90,30 @@ pub struct SubmissionRow {
     pub source: String,
     pub created_at: DateTime<Utc>,
     pub judging_id: Uuid,
-    pub status: String,
-    pub verdict: Option<String>,
+    pub status: JudgingStatus,
+    pub verdict: Option<Verdict>,
     pub time_ms: Option<i32>,
     pub memory_kb: Option<i32>,
     pub tests_done: i32,
     pub tests_total: Option<i32>,
-    pub compile: Option<serde_json::Value>,
-    pub tests: serde_json::Value,
+    pub compile: Option<Json<CompileReport>>,
+    pub tests: Json<Vec<TestReport>>,
     pub error: Option<String>,
 }
 
-/// Creates a submission and its first judging, and queues it, in one transaction.
+/// Creates a submission and its first judging, and queues it at the user's priority, in one
+/// transaction.
 pub async fn create(
     db: &PgPool,
     user_id: Uuid,
-    user_priority: i32,
     problem_id: Uuid,
     language: &str,
     source: &str,
 ) -> sqlx::Result<Uuid> {
     let mut transaction = db.begin().await?;
+    let user_priority = sqlx::query_scalar!("SELECT priority FROM users WHERE id = $1", user_id)
+        .fetch_one(&mut *transaction)
+        .await?;
     let submission_id = sqlx::query_scalar!(
         "INSERT INTO submissions (user_id, problem_id, language, source) VALUES ($1, $2, $3, $4) RETURNING id",
         user_id,
@@ -54,7 +123,7 @@ pub async fn create(
     )
     .fetch_one(&mut *transaction)
     .await?;
-    let judging_id = new_judging(&mut transaction, submission_id, "submit").await?;
+    let judging_id = new_judging(&mut transaction, submission_id, JudgingReason::Submit).await?;
     queue::enqueue(
         &mut transaction,
         judging_id,
@@ -69,7 +138,7 @@ pub async fn create(
 /// Starts a new judging of a submission (the submission then shows it) and queues it at
 /// rejudge priority. Answers the judging id.
 pub async fn rejudge(db: &mut sqlx::PgConnection, submission_id: Uuid) -> sqlx::Result<Uuid> {
-    let judging_id = new_judging(db, submission_id, "rejudge").await?;
+    let judging_id = new_judging(db, submission_id, JudgingReason::Rejudge).await?;
     queue::enqueue(db, judging_id, queue::REJUDGE_PRIORITY).await?;
     let user_id = sqlx::query_scalar!("SELECT user_id FROM submissions WHERE id = $1", submission_id)
         .fetch_one(&mut *db)
@@ -78,11 +147,31 @@ pub async fn rejudge(db: &mut sqlx::PgConnection, submission_id: Uuid) -> sqlx::
     Ok(judging_id)
 }
 
-async fn new_judging(db: &mut sqlx::PgConnection, submission_id: Uuid, reason: &str) -> sqlx::Result<Uuid> {
+/// Judges every submission of a problem again; answers how many.
+pub async fn rejudge_problem(db: &PgPool, problem_id: Uuid) -> sqlx::Result<usize> {
+    let mut transaction = db.begin().await?;
+    let ids = sqlx::query_scalar!(
+        "SELECT id FROM submissions WHERE problem_id = $1 ORDER BY created_at",
+        problem_id
+    )
+    .fetch_all(&mut *transaction)
+    .await?;
+    for id in &ids {
+        rejudge(&mut transaction, *id).await?;
+    }
+    transaction.commit().await?;
+    Ok(ids.len())
+}
+
+async fn new_judging(
+    db: &mut sqlx::PgConnection,
+    submission_id: Uuid,
+    reason: JudgingReason,
+) -> sqlx::Result<Uuid> {
     let judging_id = sqlx::query_scalar!(
         "INSERT INTO judgings (submission_id, reason) VALUES ($1, $2) RETURNING id",
         submission_id,
-        reason
+        reason.as_str()
     )
     .fetch_one(&mut *db)
     .await?;
@@ -114,8 +203,9 @@ pub async fn find(db: &PgPool, id: Uuid) -> sqlx::Result<Option<SubmissionRow>> 
         SubmissionRow,
         r#"SELECT s.id, s.user_id, u.display_name AS user_name, s.problem_id, p.slug AS problem_slug,
                p.title AS problem_title, s.language, s.source, s.created_at,
-               j.id AS judging_id, j.status, j.verdict, j.time_ms, j.memory_kb, j.tests_done, j.tests_total,
-               j.compile, j.tests, j.error
+               j.id AS judging_id, j.status AS "status: JudgingStatus", j.verdict AS "verdict: Verdict",
+               j.time_ms, j.memory_kb, j.tests_done, j.tests_total,
+               j.compile AS "compile: Json<CompileReport>", j.tests AS "tests: Json<Vec<TestReport>>", j.error
            FROM submissions s
            JOIN users u ON u.id = s.user_id
            JOIN problems p ON p.id = s.problem_id
@@ -132,7 +222,7 @@ pub async fn find(db: &PgPool, id: Uuid) -> sqlx::Result<Option<SubmissionRow>> 
 pub struct Filter {
     pub user_id: Option<Uuid>,
     pub problem_slug: Option<String>,
-    pub verdict: Option<String>,
+    pub verdict: Option<Verdict>,
     pub language: Option<String>,
     /// Only submissions older than this one (keyset pagination).
     pub before: Option<Uuid>,
@@ -145,8 +235,9 @@ pub async fn list(db: &PgPool, filter: &Filter) -> sqlx::Result<Vec<SubmissionRo
         SubmissionRow,
         r#"SELECT s.id, s.user_id, u.display_name AS user_name, s.problem_id, p.slug AS problem_slug,
                p.title AS problem_title, s.language, s.source, s.created_at,
-               j.id AS judging_id, j.status, j.verdict, j.time_ms, j.memory_kb, j.tests_done, j.tests_total,
-               j.compile, j.tests, j.error
+               j.id AS judging_id, j.status AS "status: JudgingStatus", j.verdict AS "verdict: Verdict",
+               j.time_ms, j.memory_kb, j.tests_done, j.tests_total,
+               j.compile AS "compile: Json<CompileReport>", j.tests AS "tests: Json<Vec<TestReport>>", j.error
            FROM submissions s
            JOIN users u ON u.id = s.user_id
            JOIN problems p ON p.id = s.problem_id
@@ -160,7 +251,7 @@ pub async fn list(db: &PgPool, filter: &Filter) -> sqlx::Result<Vec<SubmissionRo
            LIMIT $6"#,
         filter.user_id,
         filter.problem_slug,
-        filter.verdict,
+        filter.verdict.map(Verdict::as_str),
         filter.language,
         filter.before,
         filter.limit,
@@ -173,10 +264,9 @@ pub async fn list(db: &PgPool, filter: &Filter) -> sqlx::Result<Vec<SubmissionRo
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct JudgingSummary {
     pub id: Uuid,
-    /// `submit` or `rejudge`.
-    pub reason: String,
-    pub status: String,
-    pub verdict: Option<String>,
+    pub reason: JudgingReason,
+    pub status: JudgingStatus,
+    pub verdict: Option<Verdict>,
     pub time_ms: Option<i32>,
     pub memory_kb: Option<i32>,
     pub created_at: DateTime<Utc>,
@@ -187,7 +277,8 @@ pub struct JudgingSummary {
 pub async fn judgings(db: &PgPool, submission_id: Uuid) -> sqlx::Result<Vec<JudgingSummary>> {
     sqlx::query_as!(
         JudgingSummary,
-        r#"SELECT id, reason, status, verdict, time_ms, memory_kb, created_at, finished_at
+        r#"SELECT id, reason AS "reason: JudgingReason", status AS "status: JudgingStatus",
+               verdict AS "verdict: Verdict", time_ms, memory_kb, created_at, finished_at
            FROM judgings WHERE submission_id = $1 ORDER BY created_at, id"#,
         submission_id
     )

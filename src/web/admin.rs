@@ -12,7 +12,7 @@ use axum::{
 
 use super::{markdown, problems::seconds, render, submissions::Line, Nav, PageAdmin, PageError, SignedIn};
 use crate::{
-    http::{error::AppError, AppState},
+    app::{error::AppError, AppState},
     problems::records,
     submissions::queue,
 };
@@ -45,9 +45,7 @@ async fn problems(
     State(state): State<AppState>,
     PageAdmin(SignedIn { nav, .. }): PageAdmin,
 ) -> Result<Html<String>, PageError> {
-    let listing = records::list(&state.db, true, None, None, 500, 0)
-        .await
-        .map_err(anyhow::Error::from)?;
+    let listing = records::list(&state.db, true, None, None, 500, 0).await?;
     render(&ProblemsPage {
         nav,
         problems: listing
@@ -95,19 +93,16 @@ async fn editor(
     Path(slug): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let problem = records::find(&state.db, &slug)
-        .await
-        .map_err(anyhow::Error::from)?
+        .await?
         .ok_or_else(|| AppError::NotFound(format!("no problem {slug:?}")))?;
-    let tests = records::test_cases(&state.db, problem.id)
-        .await
-        .map_err(anyhow::Error::from)?;
+    let tests = records::test_cases(&state.db, problem.id).await?;
     render(&EditorPage {
         nav,
         preview: markdown::to_html(&problem.statement),
         time_limit_ms: problem.time_limit_ms,
         memory_mb: problem.memory_mb,
         output_mb: problem.output_mb,
-        checker: problem.checker,
+        checker: problem.checker.as_str().to_owned(),
         validator_flags: problem.validator_flags,
         tags: problem.tags.join(" "),
         difficulty: problem.difficulty.map(|d| d.to_string()).unwrap_or_default(),
@@ -152,9 +147,7 @@ async fn users(
     State(state): State<AppState>,
     PageAdmin(SignedIn { nav, current }): PageAdmin,
 ) -> Result<Html<String>, PageError> {
-    let users = crate::accounts::users::list(&state.db)
-        .await
-        .map_err(anyhow::Error::from)?;
+    let users = crate::accounts::users::list(&state.db).await?;
     render(&UsersPage {
         nav,
         me: current.user.id.to_string(),
@@ -192,10 +185,9 @@ async fn status(
     State(state): State<AppState>,
     PageAdmin(SignedIn { nav, .. }): PageAdmin,
 ) -> Result<Html<String>, PageError> {
-    let depth = queue::depth(&state.db).await.map_err(anyhow::Error::from)?;
+    let depth = queue::depth(&state.db).await?;
     let workers = queue::workers(&state.db)
-        .await
-        .map_err(anyhow::Error::from)?
+        .await?
         .into_iter()
         .map(|worker| WorkerLine {
             name: worker.name,

@@ -8,7 +8,7 @@ use axum::{
 };
 use include_dir::{include_dir, Dir};
 
-use crate::http::error::AppError;
+use crate::app::error::AppError;
 
 static STATIC: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/web/static");
 

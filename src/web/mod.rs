@@ -5,7 +5,7 @@
 //!
 //! Pages are not part of the API: they stay out of the OpenAPI document and answer errors as
 //! HTML pages rather than the JSON envelope. Authorization reuses the API's extractors: a page
-//! for admins runs [`crate::http::extract::Admin`] (a user gets a 403 page, an anonymous
+//! for admins runs [`crate::app::extract::Admin`] (a user gets a 403 page, an anonymous
 //! visitor is sent to the sign-in page), and pages for signed-in users run `CurrentUser`.
 //!
 //! Every asset (our CSS and JS, KaTeX, CodeMirror) is embedded in the binary from
@@ -30,7 +30,7 @@ use axum::{
 
 use crate::{
     accounts::users::Role,
-    http::{
+    app::{
         error::AppError,
         extract::{Admin, CurrentUser, MaybeUser},
         AppState,
@@ -273,7 +273,7 @@ pub async fn not_found(method: Method, uri: Uri, headers: HeaderMap) -> Response
             .get(header::ACCEPT)
             .and_then(|accept| accept.to_str().ok())
             .is_some_and(|accept| accept.contains("text/html"));
-    let error = crate::http::error::not_found(method, uri).await;
+    let error = crate::app::error::not_found(method, uri).await;
     if wants_page {
         PageError::from(error).into_response()
     } else {

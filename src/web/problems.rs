@@ -15,9 +15,12 @@ use serde::Deserialize;
 use super::{markdown, render, Nav, PageError, Viewer};
 use crate::{
     accounts::users::Role,
-    http::{problems::detail, AppState},
+    app::AppState,
     judge::languages::Languages,
-    problems::records,
+    problems::{
+        records,
+        view::{self, Audience},
+    },
     submissions::leaderboard,
 };
 
@@ -85,13 +88,10 @@ async fn list(
         .filter(|text| !text.is_empty());
     let difficulty = query.difficulty.clone().unwrap_or_default();
     let page = query.page.unwrap_or(1).max(1);
-    let listing = records::list(&state.db, admin, search, tag, PER_PAGE, (page - 1) * PER_PAGE)
-        .await
-        .map_err(anyhow::Error::from)?;
+    let listing = records::list(&state.db, admin, search, tag, PER_PAGE, (page - 1) * PER_PAGE).await?;
     let marks: HashMap<String, bool> = match &viewer.current {
         Some(current) => leaderboard::attempted(&state.db, current.user.id)
-            .await
-            .map_err(anyhow::Error::from)?
+            .await?
             .into_iter()
             .map(|attempt| (attempt.slug, attempt.solved))
             .collect(),
@@ -149,7 +149,7 @@ pub struct LanguageOption {
 
 /// The judge's languages, for the submit form and the playground.
 pub fn languages() -> Result<Vec<LanguageOption>, PageError> {
-    let table = Languages::builtin().map_err(anyhow::Error::from)?;
+    let table = Languages::table();
     Ok(table
         .iter()
         .map(|language| {
@@ -212,7 +212,7 @@ async fn problem(
         .current
         .as_ref()
         .is_some_and(|current| current.user.role == Role::Admin);
-    let found = detail(&state, &slug, admin).await?;
+    let found = view::detail(&state.db, &state.cache, Audience { admin }, &slug).await?;
     let problem = found.problem;
     let preformatted = problem.statement_format != "markdown";
     render(&ProblemPage {

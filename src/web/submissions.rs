@@ -13,7 +13,8 @@ use uuid::Uuid;
 
 use super::{render, Nav, PageAdmin, PageError, SignedIn, Viewer};
 use crate::{
-    http::{error::AppError, AppState},
+    app::{error::AppError, AppState},
+    judge::verdict::Verdict,
     submissions::records::{self, Filter, SubmissionRow},
 };
 
@@ -44,8 +45,11 @@ pub struct Line {
 impl From<SubmissionRow> for Line {
     fn from(row: SubmissionRow) -> Self {
         let (outcome, verdict_class) = match &row.verdict {
-            Some(verdict) => (verdict.clone(), format!("v-{}", verdict.to_lowercase())),
-            None => (row.status.clone(), "v-pending".to_owned()),
+            Some(verdict) => (
+                verdict.to_string(),
+                format!("v-{}", verdict.as_str().to_lowercase()),
+            ),
+            None => (row.status.as_str().to_owned(), "v-pending".to_owned()),
         };
         Self {
             id: row.id.to_string(),
@@ -84,8 +88,7 @@ async fn submission(
     Path(id): Path<Uuid>,
 ) -> Result<Html<String>, PageError> {
     let row = records::find(&state.db, id)
-        .await
-        .map_err(anyhow::Error::from)?
+        .await?
         .ok_or_else(|| AppError::NotFound(format!("no submission {id}")))?;
     let admin = viewer.nav.is_admin();
     let privileged = admin
@@ -95,7 +98,7 @@ async fn submission(
             .is_some_and(|current| current.user.id == row.user_id);
     render(&SubmissionPage {
         nav: viewer.nav,
-        status: row.status.clone(),
+        status: row.status.as_str().to_owned(),
         line: Line::from(row),
         privileged,
         admin,
@@ -127,7 +130,6 @@ struct ListPage {
     verdicts: Vec<(&'static str, bool)>,
 }
 
-const VERDICTS: &[&str] = &["AC", "WA", "TLE", "MLE", "RE", "CE", "OLE", "IE"];
 const PAGE: i64 = 50;
 
 async fn mine(
@@ -162,21 +164,20 @@ async fn listing(
             .filter(|text| !text.is_empty())
     };
     let problem = some(query.problem);
-    let verdict = some(query.verdict).filter(|verdict| VERDICTS.contains(&verdict.as_str()));
+    let verdict = some(query.verdict).filter(|verdict| verdict.parse::<Verdict>().is_ok());
     let language = some(query.language);
     let mut rows = records::list(
         &state.db,
         &Filter {
             user_id,
             problem_slug: problem.clone(),
-            verdict: verdict.clone(),
+            verdict: verdict.as_deref().and_then(|verdict| verdict.parse().ok()),
             language: language.clone(),
             before: query.before,
             limit: PAGE + 1,
         },
     )
-    .await
-    .map_err(anyhow::Error::from)?;
+    .await?;
     let more = rows.len() as i64 > PAGE;
     rows.truncate(PAGE as usize);
     let next = more.then(|| rows.last().map(|row| row.id)).flatten().map(|last| {
@@ -212,9 +213,9 @@ async fn listing(
             .collect(),
         lines: rows.into_iter().map(Line::from).collect(),
         next,
-        verdicts: VERDICTS
+        verdicts: Verdict::ALL
             .iter()
-            .map(|name| (*name, verdict.as_deref() == Some(*name)))
+            .map(|v| (v.as_str(), verdict.as_deref() == Some(v.as_str())))
             .collect(),
     })
 }
@@ -227,8 +228,7 @@ pub async fn recent(state: &AppState, user_id: Option<Uuid>, limit: i64) -> Resu
         ..Filter::default()
     };
     Ok(records::list(&state.db, &filter)
-        .await
-        .map_err(anyhow::Error::from)?
+        .await?
         .into_iter()
         .map(Line::from)
         .collect())

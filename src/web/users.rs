@@ -10,12 +10,8 @@ use uuid::Uuid;
 
 use super::{render, submissions::Line, Nav, PageError, Viewer};
 use crate::{
-    accounts::users,
-    http::{
-        auth::{sign_in_options, SignInOptions},
-        error::AppError,
-        AppState,
-    },
+    accounts::{users, SignInOptions},
+    app::{error::AppError, AppState},
     submissions::leaderboard,
 };
 
@@ -47,7 +43,7 @@ pub async fn signin(
 ) -> Result<Html<String>, PageError> {
     let redirect = local_path(query.redirect);
     let encoded: String = url::form_urlencoded::byte_serialize(redirect.as_bytes()).collect();
-    let mut options = sign_in_options(&state);
+    let mut options = state.accounts.sign_in_options();
     for provider in &mut options.providers {
         provider.login_url = format!("{}?redirect={encoded}", provider.login_url);
     }
@@ -84,9 +80,7 @@ struct LeaderboardPage {
 }
 
 pub async fn leaderboard(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, PageError> {
-    let board = leaderboard::read(&state.db, 200, 0)
-        .await
-        .map_err(anyhow::Error::from)?;
+    let board = leaderboard::read(&state.db, 200, 0).await?;
     let me = viewer.current.as_ref().map(|current| current.user.id);
     render(&LeaderboardPage {
         nav: viewer.nav,
@@ -140,12 +134,10 @@ pub async fn profile(
     Path(id): Path<Uuid>,
 ) -> Result<Html<String>, PageError> {
     let user = users::find(&state.db, id)
-        .await
-        .map_err(anyhow::Error::from)?
+        .await?
         .ok_or_else(|| AppError::NotFound(format!("no user {id}")))?;
     let (solved, unsolved): (Vec<_>, Vec<_>) = leaderboard::attempted(&state.db, id)
-        .await
-        .map_err(anyhow::Error::from)?
+        .await?
         .into_iter()
         .partition(|attempt| attempt.solved);
     let tried = |attempts: Vec<leaderboard::Attempted>| {

@@ -171,7 +171,7 @@ pub fn accounts_config() -> AccountsConfig {
         rate_login: "30/min:60".parse::<RateSpec>().expect("rate"),
         rate_register: "20/h:40".parse::<RateSpec>().expect("rate"),
         trust_forwarded_for: false,
-        oauth_providers: Vec::new(),
+        oauth_providers: Default::default(),
     }
 }
 
@@ -260,7 +260,7 @@ pub async fn spawn_app(options: AppOptions) -> TestApp {
         problems: options.problems.unwrap_or_else(problems_config),
         submissions: submissions_config(options.workers, options.lease_secs),
     };
-    let server = coderank::http::Server::build(config)
+    let server = coderank::server::Server::build(config)
         .await
         .expect("the app starts");
     let address = server.local_addr().expect("bound");

@@ -5,6 +5,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod accounts;
+mod authorization;
 mod browser;
 mod cli;
 mod errors;

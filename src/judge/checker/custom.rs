@@ -21,7 +21,7 @@ use super::super::{
     seccomp,
     verdict::Verdict,
 };
-use crate::problems::package::{OutputValidator, ProblemPackage, ValidatorKind, TESTLIB_MARKER};
+use crate::judge::package::{OutputValidator, ProblemPackage, ValidatorKind, TESTLIB_MARKER};
 
 /// Limits of one validator run: the problem setter's code, given room.
 pub const CHECKER_LIMITS: Limits = Limits {
@@ -52,7 +52,7 @@ impl CustomChecker {
         largest_test_mb: u64,
         deadline: Duration,
     ) -> anyhow::Result<Self> {
-        let table = Languages::builtin()?;
+        let table = Languages::table();
         let sources: Vec<&std::path::PathBuf> = validator
             .sources
             .iter()

@@ -12,7 +12,7 @@ use std::time::Duration;
 use bollard::Docker;
 
 use super::{limits::JudgeOptions, verdict::Verdict};
-use crate::problems::package::{ProblemPackage, Validation};
+use crate::judge::package::{ProblemPackage, Validation};
 use custom::CustomChecker;
 use default_validator::{validate, Outcome, ValidatorFlags};
 

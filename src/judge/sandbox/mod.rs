@@ -15,7 +15,7 @@ mod spec;
 
 pub use spec::{free_uid, SandboxSpec, UID_LABEL};
 
-use std::{path::PathBuf, pin::Pin, time::Duration};
+use std::{path::PathBuf, pin::Pin, sync::Arc, time::Duration};
 
 use anyhow::{bail, Context};
 use bollard::{
@@ -63,9 +63,11 @@ pub fn supervisor_path(configured: Option<PathBuf>) -> anyhow::Result<PathBuf> {
 }
 
 /// The supervisor binary's bytes, from [`supervisor_path`].
-pub fn read_supervisor(configured: Option<PathBuf>) -> anyhow::Result<Vec<u8>> {
+pub fn read_supervisor(configured: Option<PathBuf>) -> anyhow::Result<Arc<[u8]>> {
     let path = supervisor_path(configured)?;
-    std::fs::read(&path).with_context(|| format!("cannot read the supervisor {}", path.display()))
+    let bytes =
+        std::fs::read(&path).with_context(|| format!("cannot read the supervisor {}", path.display()))?;
+    Ok(bytes.into())
 }
 
 type Output = StreamReader<Pin<Box<dyn Stream<Item = std::io::Result<bytes::Bytes>> + Send>>, bytes::Bytes>;

@@ -7,7 +7,7 @@
 //! fail it; it logs what is missing meanwhile, and `/readyz` of the API names a queue that no
 //! live worker serves.
 
-use std::{collections::BTreeMap, future::Future, path::PathBuf, time::Duration};
+use std::{collections::BTreeMap, future::Future, path::PathBuf, sync::Arc, time::Duration};
 
 use sqlx::PgPool;
 
@@ -70,7 +70,7 @@ pub struct Needs<'a> {
 
 /// Checks everything, each within [`CHECK_TIMEOUT`]; the supervisor's bytes come back when it
 /// was readable, so the caller does not read it twice.
-pub async fn run(needs: Needs<'_>) -> (Findings, Option<Vec<u8>>) {
+pub async fn run(needs: Needs<'_>) -> (Findings, Option<Arc<[u8]>>) {
     let supervisor_path = needs.supervisor.clone();
     let store_target = needs.store.describe();
     let (postgres, storage, docker, supervisor) = tokio::join!(
@@ -141,7 +141,7 @@ async fn docker_and_images(docker: &DockerEngine) -> (Finding, Finding) {
 async fn missing_images(docker: &DockerEngine) -> anyhow::Result<Vec<String>> {
     let client = docker.client().await?;
     let mut needed: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    let languages = Languages::builtin()?;
+    let languages = Languages::table();
     for language in languages.iter() {
         needed
             .entry(&language.image)

@@ -10,10 +10,8 @@
 //! problem's limits) and claims nothing more.
 
 pub mod check;
-mod command;
-mod record;
 
-pub use command::{run_worker, WorkerArgs};
+mod record;
 
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
@@ -23,8 +21,10 @@ use tokio::{sync::Notify, time::Instant};
 use tokio_util::sync::CancellationToken;
 
 use super::{
+    judgings,
     playground::{self, RunResult},
     queue::{self, Lease, Renewable, RunJob, MAX_ATTEMPTS},
+    records::JudgingStatus,
 };
 use crate::{
     docker::DockerEngine,
@@ -32,9 +32,10 @@ use crate::{
         cpus::CpuSet,
         engine::{self, JudgeOptions, Progress, Report},
         languages::Languages,
+        package::ProblemPackage,
         source::Source,
     },
-    problems::{cache::TestDataCache, export, package::ProblemPackage, records as problems},
+    problems::{cache::TestDataCache, export, records as problems},
     storage::SharedStore,
     telemetry::metrics,
 };
@@ -67,7 +68,7 @@ pub struct Worker {
 #[derive(Clone)]
 struct Ready {
     docker: bollard::Docker,
-    supervisor: Arc<Vec<u8>>,
+    supervisor: Arc<[u8]>,
 }
 
 impl Worker {
@@ -93,7 +94,7 @@ impl Worker {
     }
 
     /// Checks what judging needs, once.
-    pub async fn check(&self) -> (check::Findings, Option<Vec<u8>>) {
+    pub async fn check(&self) -> (check::Findings, Option<Arc<[u8]>>) {
         check::run(check::Needs {
             db: &self.db,
             store: &self.store,
@@ -110,10 +111,7 @@ impl Worker {
             let (findings, supervisor) = self.check().await;
             if let (true, Some(supervisor)) = (findings.ok(), supervisor) {
                 if let Ok(docker) = self.docker.client().await {
-                    return Some(Ready {
-                        docker,
-                        supervisor: Arc::new(supervisor),
-                    });
+                    return Some(Ready { docker, supervisor });
                 }
             }
             tracing::error!(
@@ -222,14 +220,14 @@ impl Worker {
         } else {
             let keeper = tokio::spawn(keep_lease(self.db.clone(), lease, self.lease));
             let ran = async {
-                let languages = Languages::builtin()?;
+                let languages = Languages::table();
                 let language = languages
                     .get(&job.language)
                     .with_context(|| format!("unknown language {}", job.language))?;
                 let cpuset = cpuset.as_deref().map(str::parse::<CpuSet>).transpose()?;
                 playground::execute(
                     &ready.docker,
-                    ready.supervisor.as_ref().clone(),
+                    Arc::clone(&ready.supervisor),
                     cpuset,
                     language,
                     &job.source,
@@ -301,22 +299,10 @@ impl Worker {
         lease: &Lease,
         cpuset: Option<String>,
     ) -> anyhow::Result<Report> {
-        let job = sqlx::query!(
-            r#"SELECT s.id AS submission_id, s.user_id, s.problem_id, s.language, s.source
-               FROM judgings j JOIN submissions s ON s.id = j.submission_id WHERE j.id = $1"#,
-            lease.judging_id
-        )
-        .fetch_one(&self.db)
-        .await?;
-        self.progress(lease, job.submission_id, job.user_id, "compiling", 0, None)
+        let job = judgings::job(&self.db, lease.judging_id).await?;
+        self.progress(lease, &job, JudgingStatus::Compiling, 0, None)
             .await?;
-        let problem = sqlx::query_as!(
-            problems::Problem,
-            "SELECT * FROM problems WHERE id = $1",
-            job.problem_id
-        )
-        .fetch_one(&self.db)
-        .await?;
+        let problem = problems::find_by_id(&self.db, job.problem_id).await?;
         let scratch = tempfile::tempdir()?;
         let root = scratch.path().join(&problem.slug);
         // Laying the problem out reads from the store, each request with its own timeout; this
@@ -333,31 +319,29 @@ impl Worker {
             )
         })??;
         let package = tokio::task::spawn_blocking(move || ProblemPackage::load(&root)).await??;
-        let languages = Languages::builtin()?;
+        let languages = Languages::table();
         let language = languages
             .get(&job.language)
             .with_context(|| format!("unknown language {}", job.language))?;
-        let mut options = JudgeOptions::new(ready.supervisor.as_ref().clone());
+        let mut options = JudgeOptions::new(Arc::clone(&ready.supervisor));
         options.cpuset = cpuset.as_deref().map(str::parse::<CpuSet>).transpose()?;
         let total = package.test_cases.len() as i32;
-        let (updates, mut updates_rx) = tokio::sync::mpsc::unbounded_channel::<(&'static str, i32)>();
+        let (updates, mut updates_rx) = tokio::sync::mpsc::unbounded_channel::<(JudgingStatus, i32)>();
         let writer = {
             let worker = self.clone();
             let lease = *lease;
-            let (submission_id, user_id) = (job.submission_id, job.user_id);
+            let job = job.clone();
             tokio::spawn(async move {
                 while let Some((status, done)) = updates_rx.recv().await {
-                    let _ = worker
-                        .progress(&lease, submission_id, user_id, status, done, Some(total))
-                        .await;
+                    let _ = worker.progress(&lease, &job, status, done, Some(total)).await;
                 }
             })
         };
         let source = Source::file(&language.source_file, job.source.as_bytes());
         let judged = engine::judge(&ready.docker, &package, language, &source, &options, |progress| {
             let update = match progress {
-                Progress::Compiling => ("compiling", 0),
-                Progress::Running { index, .. } => ("running", index as i32),
+                Progress::Compiling => (JudgingStatus::Compiling, 0),
+                Progress::Running { index, .. } => (JudgingStatus::Running, index as i32),
                 Progress::Finished(_) => return,
             };
             let _ = updates.send(update);

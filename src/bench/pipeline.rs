@@ -1,0 +1,267 @@
+//! `coderank bench --pipeline`: the whole path a submission takes (HTTP → queue → worker →
+//! sandbox → verdict) on this machine, with an in-process server and its workers, in a scratch
+//! database. Rows: throughput with a burst of submissions, latency from submit to final verdict
+//! for Python and C++ A+B one at a time, and the leaderboard's response time with 100 000
+//! submissions behind it. Figures go in README.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use serde_json::{json, Value};
+
+use crate::{
+    config::{ServeConfig, StorageConfig},
+    problems::import::{self, ImportOptions},
+};
+
+const APLUSB_PY: &str = "a, b = map(int, input().split())\nprint(a + b)\n";
+const APLUSB_CPP: &str =
+    "#include <bits/stdc++.h>\nint main() { long long a, b; std::cin >> a >> b; std::cout << a + b << '\\n'; }\n";
+
+#[derive(Debug, clap::Args)]
+pub struct PipelineArgs {
+    /// Submissions sent at once for the throughput row.
+    #[arg(long, default_value_t = 50)]
+    pub burst: usize,
+    /// Submissions judged one at a time per language for the latency rows.
+    #[arg(long, default_value_t = 20)]
+    pub samples: usize,
+    #[command(flatten)]
+    pub serve: ServeConfig,
+}
+
+/// Runs the pipeline benchmark against a scratch database next to the configured one.
+pub async fn pipeline(mut config: ServeConfig, burst: usize, samples: usize) -> anyhow::Result<()> {
+    let admin_pool = crate::db::connect(&config.database).await?;
+    sqlx::query("DROP DATABASE IF EXISTS coderank_bench WITH (FORCE)")
+        .execute(&admin_pool)
+        .await?;
+    sqlx::query("CREATE DATABASE coderank_bench")
+        .execute(&admin_pool)
+        .await?;
+    let mut url = url::Url::parse(secrecy::ExposeSecret::expose_secret(&config.database.url))?;
+    url.set_path("/coderank_bench");
+    config.database.url = url.to_string().into();
+    config.bind = "127.0.0.1:0".parse()?;
+    config.accounts.rate_submit = "off".parse().map_err(anyhow::Error::msg)?;
+    config.accounts.rate_register = "off".parse().map_err(anyhow::Error::msg)?;
+    let slots = std::thread::available_parallelism().map(usize::from).unwrap_or(1);
+    config.submissions.workers = slots;
+    let server = crate::server::Server::build(config.clone()).await?;
+    let base = format!("http://{}", server.local_addr()?);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(server.run(async move {
+        let _ = stopped.await;
+    }));
+    let result = measure(&config, &base, slots, burst, samples).await;
+    let _ = stop.send(());
+    serving.await??;
+    result
+}
+
+async fn measure(
+    config: &ServeConfig,
+    base: &str,
+    slots: usize,
+    burst: usize,
+    samples: usize,
+) -> anyhow::Result<()> {
+    let db = crate::db::connect(&config.database).await?;
+    import_aplusb(&db, &config.storage, config).await?;
+    let client = reqwest::Client::new();
+    let token = register(&client, base, "bench@coderank.local").await?;
+    println!("pipeline: in-process server, {slots} judging slot(s), A+B with 11 tests");
+    println!("{:<52} {:>12}", "measurement", "result");
+
+    // Warm the images, the test-data cache and the connection pools.
+    for (language, source) in [("python3", APLUSB_PY), ("cpp", APLUSB_CPP)] {
+        let id = submit(&client, base, &token, language, source).await?;
+        wait(&client, base, &token, &id).await?;
+    }
+
+    let started = Instant::now();
+    let mut ids = Vec::with_capacity(burst);
+    for _ in 0..burst {
+        ids.push(submit(&client, base, &token, "python3", APLUSB_PY).await?);
+    }
+    for id in &ids {
+        wait(&client, base, &token, id).await?;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    println!(
+        "{:<52} {:>9.2} /s  ({burst} in {elapsed:.1} s)",
+        format!("throughput, {burst} Python submissions at once"),
+        burst as f64 / elapsed
+    );
+
+    for (language, source) in [("python3", APLUSB_PY), ("cpp", APLUSB_CPP)] {
+        let mut latencies = Vec::with_capacity(samples);
+        for _ in 0..samples {
+            let started = Instant::now();
+            let id = submit(&client, base, &token, language, source).await?;
+            wait(&client, base, &token, &id).await?;
+            latencies.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+        latencies.sort_by(f64::total_cmp);
+        println!(
+            "{:<52} {:>9.0} ms  (p99 {:.0} ms, {samples} runs)",
+            format!("submit → verdict, {language}, one at a time, p50"),
+            percentile(&latencies, 0.5),
+            percentile(&latencies, 0.99)
+        );
+    }
+
+    let submissions = fill_history(&db).await?;
+    let mut timings = Vec::new();
+    for _ in 0..20 {
+        let started = Instant::now();
+        let response = client
+            .get(format!("{base}/api/v1/leaderboard?limit=100"))
+            .send()
+            .await?;
+        anyhow::ensure!(
+            response.status().is_success(),
+            "leaderboard answered {}",
+            response.status()
+        );
+        response.bytes().await?;
+        timings.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    timings.sort_by(f64::total_cmp);
+    println!(
+        "{:<52} {:>9.1} ms  (p99 {:.1} ms)",
+        format!("GET /api/v1/leaderboard, top 100, {submissions} submissions, p50"),
+        percentile(&timings, 0.5),
+        percentile(&timings, 0.99)
+    );
+    Ok(())
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted.get(index).copied().unwrap_or(0.0)
+}
+
+async fn import_aplusb(
+    db: &sqlx::PgPool,
+    storage: &StorageConfig,
+    config: &ServeConfig,
+) -> anyhow::Result<()> {
+    let store = crate::storage::open(storage).await?;
+    let options = ImportOptions {
+        publish: true,
+        ..ImportOptions::default()
+    };
+    import::import_dir(
+        db,
+        &store,
+        &config.problems,
+        std::path::Path::new("problems/aplusb"),
+        options,
+    )
+    .await
+    .context("cannot import problems/aplusb (run from the repository root)")?;
+    Ok(())
+}
+
+async fn register(client: &reqwest::Client, base: &str, email: &str) -> anyhow::Result<String> {
+    let response: Value = client
+        .post(format!("{base}/api/v1/auth/register"))
+        .json(&json!({ "email": email, "password": "bench password", "display_name": "bench" }))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    response["access_token"]
+        .as_str()
+        .map(str::to_owned)
+        .context("no access token")
+}
+
+async fn submit(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    language: &str,
+    source: &str,
+) -> anyhow::Result<String> {
+    let response: Value = client
+        .post(format!("{base}/api/v1/submissions"))
+        .bearer_auth(token)
+        .json(&json!({ "problem": "aplusb", "language": language, "source": source }))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    response["id"]
+        .as_str()
+        .map(str::to_owned)
+        .context("no submission id")
+}
+
+/// Polls until the verdict, every 10 ms (what a client watching the WebSocket would see, give
+/// or take one poll).
+async fn wait(client: &reqwest::Client, base: &str, token: &str, id: &str) -> anyhow::Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(300);
+    loop {
+        let response: Value = client
+            .get(format!("{base}/api/v1/submissions/{id}"))
+            .bearer_auth(token)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        if response["status"] == "finished" {
+            anyhow::ensure!(
+                response["verdict"] == "AC",
+                "a benchmark submission was judged {}",
+                response["verdict"]
+            );
+            return Ok(());
+        }
+        anyhow::ensure!(Instant::now() < deadline, "submission {id} not judged in 300 s");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// Adds 100 000 judged submissions by 2 000 users over 20 problems, with their stats made the
+/// way the workers make them, so the leaderboard has a realistic history behind it.
+async fn fill_history(db: &sqlx::PgPool) -> anyhow::Result<i64> {
+    let statements = [
+        "INSERT INTO problems (slug, title, time_limit_ms, memory_mb, output_mb, published)
+         SELECT 'bench-' || n, 'Bench ' || n, 1000, 256, 8, true FROM generate_series(1, 20) n",
+        "INSERT INTO users (email, display_name) SELECT 'bench' || n || '@coderank.local', 'user ' || n
+         FROM generate_series(1, 2000) n",
+        "CREATE TEMP TABLE bench_subs AS
+         SELECT gen_random_uuid() AS id, gen_random_uuid() AS judging, u.id AS user_id, p.id AS problem_id,
+                now() - (random() * interval '30 days') AS created_at,
+                CASE WHEN random() < 0.3 THEN 'AC' ELSE 'WA' END AS verdict
+         FROM (SELECT id, row_number() OVER () AS k FROM users WHERE email LIKE 'bench%@coderank.local') u
+         CROSS JOIN LATERAL generate_series(1, 50) s
+         JOIN LATERAL (SELECT id FROM problems WHERE slug LIKE 'bench-%' ORDER BY random() + s * 0 + u.k * 0 LIMIT 1) p ON true",
+        "INSERT INTO submissions (id, user_id, problem_id, language, source, created_at)
+         SELECT id, user_id, problem_id, 'python3', 'print(1)', created_at FROM bench_subs",
+        "INSERT INTO judgings (id, submission_id, reason, status, verdict, time_ms, memory_kb, finished_at)
+         SELECT judging, id, 'submit', 'finished', verdict, 10, 1000, created_at FROM bench_subs",
+        "UPDATE submissions s SET current_judging_id = b.judging FROM bench_subs b WHERE b.id = s.id",
+        "INSERT INTO user_problem_stats (user_id, problem_id, attempts, solved_at)
+         SELECT user_id, problem_id, count(*), min(created_at) FILTER (WHERE verdict = 'AC')
+         FROM bench_subs GROUP BY user_id, problem_id",
+        "INSERT INTO user_stats (user_id, solved, attempts, reached_at)
+         SELECT user_id, count(solved_at), sum(attempts), max(solved_at) FROM user_problem_stats
+         GROUP BY user_id ON CONFLICT (user_id) DO UPDATE
+         SET solved = EXCLUDED.solved, attempts = EXCLUDED.attempts, reached_at = EXCLUDED.reached_at",
+        "ANALYZE submissions, judgings, user_problem_stats, user_stats, users, problems",
+    ];
+    let mut connection = db.acquire().await?;
+    for statement in statements {
+        sqlx::query(statement).execute(&mut *connection).await?;
+    }
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM submissions")
+        .fetch_one(&mut *connection)
+        .await?;
+    Ok(count)
+}

@@ -1,0 +1,420 @@
+//! Typed configuration.
+//!
+//! Every setting is both a command-line flag and an environment variable (clap's `env`), so the
+//! same binary is configured by `scripts/bootstrap`'s env file, by docker-compose, or by hand.
+//! Defaults are written on each field and repeated in README's configuration table. Secrets are
+//! held as [`SecretString`] so that a `Debug` print of the configuration never shows them.
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use clap::{Args, ValueEnum};
+use secrecy::{ExposeSecret, SecretString};
+
+pub mod oauth;
+
+/// Where and how to log.
+#[derive(Debug, Clone, Args)]
+pub struct LogConfig {
+    /// Log format: `text` for people, `json` for log collectors.
+    #[arg(long, env = "CODERANK_LOG_FORMAT", default_value = "text", global = true)]
+    pub log_format: LogFormat,
+
+    /// Log filter in `tracing` syntax; `RUST_LOG` takes precedence when set.
+    #[arg(
+        long,
+        env = "CODERANK_LOG",
+        default_value = "info,coderank=debug,sqlx=warn,aws=warn",
+        global = true
+    )]
+    pub log: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The PostgreSQL database that holds all relational data.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseConfig {
+    /// PostgreSQL connection URL.
+    #[arg(
+        long = "database-url",
+        env = "DATABASE_URL",
+        default_value = "postgres://coderank:coderank@127.0.0.1:5432/coderank",
+        value_parser = parse_secret,
+        hide_default_value = true
+    )]
+    pub url: SecretString,
+
+    /// Largest number of pooled connections per process.
+    #[arg(
+        long = "database-max-connections",
+        env = "DATABASE_MAX_CONNECTIONS",
+        default_value_t = 10
+    )]
+    pub max_connections: u32,
+
+    /// How long a request waits for a pooled connection before failing, in milliseconds.
+    #[arg(
+        long = "database-acquire-timeout-ms",
+        env = "DATABASE_ACQUIRE_TIMEOUT_MS",
+        default_value_t = 3000
+    )]
+    pub acquire_timeout_ms: u64,
+}
+
+impl DatabaseConfig {
+    pub fn acquire_timeout(&self) -> Duration {
+        Duration::from_millis(self.acquire_timeout_ms)
+    }
+}
+
+/// Which object store backend to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StorageKind {
+    /// S3 when `S3_ENDPOINT` is set, else the local directory.
+    Auto,
+    /// An S3-compatible store (Garage, MinIO, AWS).
+    S3,
+    /// Files under `--storage-dir`: zero set-up, one machine only.
+    Local,
+}
+
+/// The object store for test data and other blobs.
+#[derive(Debug, Clone, Args)]
+pub struct StorageConfig {
+    /// Backend: `auto`, `s3` or `local`.
+    #[arg(long, env = "CODERANK_STORAGE", default_value = "auto")]
+    pub storage: StorageKind,
+
+    /// Directory of the local backend.
+    #[arg(long, env = "CODERANK_STORAGE_DIR", default_value = "data/objects")]
+    pub storage_dir: PathBuf,
+
+    /// S3 endpoint URL, e.g. `http://127.0.0.1:3900` for Garage.
+    #[arg(long, env = "S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+
+    /// S3 region; Garage's default is `garage`.
+    #[arg(long, env = "S3_REGION", default_value = "garage")]
+    pub s3_region: String,
+
+    /// Bucket that holds CodeRank's objects.
+    #[arg(long, env = "S3_BUCKET", default_value = "coderank")]
+    pub s3_bucket: String,
+
+    /// Access key id.
+    #[arg(long, env = "S3_ACCESS_KEY_ID", default_value = "")]
+    pub s3_access_key_id: String,
+
+    /// Secret access key.
+    #[arg(long, env = "S3_SECRET_ACCESS_KEY", default_value = "", value_parser = parse_secret, hide_default_value = true)]
+    pub s3_secret_access_key: SecretString,
+
+    /// Path-style addressing (`endpoint/bucket/key`), which Garage and MinIO need.
+    #[arg(long, env = "S3_FORCE_PATH_STYLE", default_value_t = true, action = clap::ArgAction::Set)]
+    pub s3_force_path_style: bool,
+
+    /// Timeout of one S3 operation, retries included, in milliseconds.
+    #[arg(long, env = "S3_TIMEOUT_MS", default_value_t = 30_000)]
+    pub s3_timeout_ms: u64,
+}
+
+impl StorageConfig {
+    /// The backend `auto` resolves to.
+    pub fn resolved_kind(&self) -> StorageKind {
+        match self.storage {
+            StorageKind::Auto if self.s3_endpoint.is_some() => StorageKind::S3,
+            StorageKind::Auto => StorageKind::Local,
+            other => other,
+        }
+    }
+
+    pub fn s3_secret(&self) -> &str {
+        self.s3_secret_access_key.expose_secret()
+    }
+}
+
+/// The Docker engine that runs judge containers.
+#[derive(Debug, Clone, Args)]
+pub struct DockerConfig {
+    /// Docker engine address: `unix:///path/to/docker.sock` or `tcp://host:port`.
+    #[arg(long, env = "DOCKER_HOST", default_value = "unix:///var/run/docker.sock")]
+    pub docker_host: String,
+}
+
+/// Settings of `coderank serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeConfig {
+    /// Address the HTTP server listens on.
+    #[arg(long, env = "CODERANK_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    /// Do not apply pending migrations at start (run `coderank migrate` instead).
+    #[arg(long, env = "CODERANK_NO_MIGRATE", default_value_t = false)]
+    pub no_migrate: bool,
+
+    /// How long `/readyz` waits for each dependency before naming it down, in milliseconds.
+    #[arg(long, env = "CODERANK_READY_TIMEOUT_MS", default_value_t = 2000)]
+    pub ready_timeout_ms: u64,
+
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "CODERANK_MAX_BODY_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+
+    #[command(flatten)]
+    pub storage: StorageConfig,
+
+    #[command(flatten)]
+    pub docker: DockerConfig,
+
+    #[command(flatten)]
+    pub accounts: AccountsConfig,
+
+    #[command(flatten)]
+    pub problems: ProblemsConfig,
+
+    #[command(flatten)]
+    pub submissions: SubmissionsConfig,
+}
+
+impl ServeConfig {
+    pub fn ready_timeout(&self) -> Duration {
+        Duration::from_millis(self.ready_timeout_ms)
+    }
+}
+
+/// How judge workers run (`coderank worker`, or `coderank serve --workers N`).
+#[derive(Debug, Clone, Args)]
+pub struct JudgeWorkerConfig {
+    /// Seconds a claimed job stays with its worker without renewal; a dead worker's job is
+    /// taken by another after this long. Renewed every third of it while judging.
+    #[arg(long, env = "CODERANK_JUDGE_LEASE_SECS", default_value_t = 30)]
+    pub lease_secs: u64,
+
+    /// The supervisor binary handed to each sandbox (default: beside the coderank binary).
+    #[arg(long, env = "CODERANK_SUPERVISOR")]
+    pub supervisor: Option<PathBuf>,
+
+    /// Pin judging slot k to CPU k, when the machine has that many.
+    #[arg(long, env = "CODERANK_PIN_CPUS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub pin_cpus: bool,
+}
+
+/// Settings of `coderank worker`: judging slots in a process of their own.
+#[derive(Debug, Clone, Args)]
+pub struct WorkerConfig {
+    /// Submissions judged at once (one CPU each, best at most the number of cores).
+    #[arg(long, env = "CODERANK_WORKER_SLOTS", default_value_t = 1)]
+    pub slots: usize,
+    /// Check that this host has what judging needs (PostgreSQL, the object store, the Docker
+    /// engine, the judge images, the supervisor), print each finding, and exit: 0 and `OK`
+    /// when it has everything, 1 naming what is missing otherwise.
+    #[arg(long)]
+    pub check: bool,
+    /// Serve Prometheus metrics at `http://ADDRESS/metrics` (e.g. `0.0.0.0:9100`).
+    #[arg(long, env = "CODERANK_METRICS_BIND")]
+    pub metrics_bind: Option<SocketAddr>,
+    #[command(flatten)]
+    pub judge: JudgeWorkerConfig,
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+    #[command(flatten)]
+    pub storage: StorageConfig,
+    #[command(flatten)]
+    pub problems: ProblemsConfig,
+    #[command(flatten)]
+    pub docker: DockerConfig,
+}
+
+/// Submissions and the playground.
+#[derive(Debug, Clone, Args)]
+pub struct SubmissionsConfig {
+    /// Judging slots to run inside `coderank serve` (0: judge in separate `coderank worker`s).
+    #[arg(long, env = "CODERANK_WORKERS", default_value_t = 0)]
+    pub workers: usize,
+
+    /// Largest source of a submission or playground run, in bytes.
+    #[arg(long, env = "CODERANK_MAX_SOURCE_BYTES", default_value_t = 64 * 1024)]
+    pub max_source_bytes: usize,
+
+    #[command(flatten)]
+    pub judge: JudgeWorkerConfig,
+}
+
+/// Limits on problem files, and the local test-data cache.
+#[derive(Debug, Clone, Args)]
+pub struct ProblemsConfig {
+    /// Largest single file of a problem (a test input or answer, a validator source), in bytes.
+    #[arg(long, env = "CODERANK_MAX_TEST_FILE_BYTES", default_value_t = 256 * 1024 * 1024)]
+    pub max_test_file_bytes: u64,
+
+    /// Largest package: the zip uploaded, and all its files unpacked, in bytes.
+    #[arg(long, env = "CODERANK_MAX_PACKAGE_BYTES", default_value_t = 1024 * 1024 * 1024)]
+    pub max_package_bytes: u64,
+
+    /// Directory of the local test-data cache (files by SHA-256).
+    #[arg(long, env = "CODERANK_CACHE_DIR", default_value = "data/cache")]
+    pub cache_dir: PathBuf,
+
+    /// Size bound of the test-data cache, in bytes; least recently used files go first.
+    #[arg(long, env = "CODERANK_CACHE_MAX_BYTES", default_value_t = 10 * 1024 * 1024 * 1024)]
+    pub cache_max_bytes: u64,
+}
+
+/// Sign-in, sessions and rate limits.
+#[derive(Debug, Clone, Args)]
+pub struct AccountsConfig {
+    /// The URL users reach CodeRank at. OAuth redirect URLs are built from it, and session
+    /// cookies are marked `Secure` when it is https.
+    #[arg(long, env = "CODERANK_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    pub public_url: url::Url,
+
+    /// Allow sign-in with e-mail and password.
+    #[arg(long, env = "CODERANK_LOCAL_LOGIN", default_value_t = true, action = clap::ArgAction::Set)]
+    pub local_login: bool,
+
+    /// Allow anyone to register a local account (needs local login).
+    #[arg(long, env = "CODERANK_REGISTRATION", default_value_t = true, action = clap::ArgAction::Set)]
+    pub registration: bool,
+
+    /// Lifetime of an access token (JWT), in seconds.
+    #[arg(long, env = "CODERANK_ACCESS_TOKEN_TTL_SECS", default_value_t = 900)]
+    pub access_token_ttl_secs: u64,
+
+    /// Lifetime of a session (browser cookie or refresh token), in days.
+    #[arg(long, env = "CODERANK_SESSION_TTL_DAYS", default_value_t = 30)]
+    pub session_ttl_days: u32,
+
+    /// Submissions per user: `RATE/UNIT[:BURST]` (unit `s`, `min`, `h` or `day`), or `off`.
+    #[arg(long, env = "CODERANK_RATE_SUBMIT", default_value = "5/min:10")]
+    pub rate_submit: RateSpec,
+
+    /// Sign-in attempts per client IP (password logins and OAuth starts).
+    #[arg(long, env = "CODERANK_RATE_LOGIN", default_value = "30/min:60")]
+    pub rate_login: RateSpec,
+
+    /// Registrations per client IP.
+    #[arg(long, env = "CODERANK_RATE_REGISTER", default_value = "20/h:40")]
+    pub rate_register: RateSpec,
+
+    /// Take the client IP from the last `X-Forwarded-For` entry (set only behind a proxy that
+    /// writes it); otherwise the TCP peer address is the client.
+    #[arg(long, env = "CODERANK_TRUST_FORWARDED_FOR", default_value_t = false, action = clap::ArgAction::Set)]
+    pub trust_forwarded_for: bool,
+
+    /// OAuth providers to offer, comma-separated: `github`, `google`, or any other name for a
+    /// generic OpenID Connect provider. Each is configured by `CODERANK_OAUTH_<NAME>_*`
+    /// variables (README, Configuration).
+    #[arg(
+        long = "oauth-providers",
+        env = "CODERANK_OAUTH_PROVIDERS",
+        default_value = "",
+        hide_default_value = true,
+        value_parser = |list: &str| oauth::OAuthProviders::from_env(list).map_err(|err| format!("{err:#}"))
+    )]
+    pub oauth_providers: oauth::OAuthProviders,
+}
+
+impl AccountsConfig {
+    pub fn access_token_ttl(&self) -> Duration {
+        Duration::from_secs(self.access_token_ttl_secs)
+    }
+
+    pub fn session_ttl(&self) -> Duration {
+        Duration::from_secs(u64::from(self.session_ttl_days) * 24 * 3600)
+    }
+
+    /// Cookies get `Secure` when users reach CodeRank over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+}
+
+/// A token-bucket rate: `burst` requests at once, refilled at `per_second`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rate {
+    pub per_second: f64,
+    pub burst: f64,
+}
+
+/// A configured rate limit, or none.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateSpec(pub Option<Rate>);
+
+impl std::str::FromStr for RateSpec {
+    type Err = String;
+
+    /// `5/min` (burst = rate), `5/min:10`, or `off`.
+    fn from_str(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if text.eq_ignore_ascii_case("off") {
+            return Ok(Self(None));
+        }
+        let invalid =
+            || format!("invalid rate {text:?}: expected RATE/UNIT[:BURST] such as 5/min:10, or off");
+        let (rate, burst) = match text.split_once(':') {
+            Some((rate, burst)) => (rate, Some(burst)),
+            None => (text, None),
+        };
+        let (count, unit) = rate.split_once('/').ok_or_else(invalid)?;
+        let count: u32 = count.trim().parse().map_err(|_| invalid())?;
+        let seconds = match unit.trim() {
+            "s" | "sec" | "second" => 1.0,
+            "min" | "minute" => 60.0,
+            "h" | "hour" => 3600.0,
+            "day" => 86_400.0,
+            _ => return Err(invalid()),
+        };
+        let burst: u32 = match burst {
+            Some(burst) => burst.trim().parse().map_err(|_| invalid())?,
+            None => count,
+        };
+        if count == 0 || burst == 0 {
+            return Err(format!(
+                "invalid rate {text:?}: rate and burst must be at least 1 (or say off)"
+            ));
+        }
+        Ok(Self(Some(Rate {
+            per_second: f64::from(count) / seconds,
+            burst: f64::from(burst),
+        })))
+    }
+}
+
+fn parse_secret(value: &str) -> Result<SecretString, std::convert::Infallible> {
+    Ok(SecretString::from(value.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_parse_with_and_without_a_burst() {
+        let rate = |text: &str| text.parse::<RateSpec>().map(|spec| spec.0);
+        assert_eq!(
+            rate("5/min:10"),
+            Ok(Some(Rate {
+                per_second: 5.0 / 60.0,
+                burst: 10.0
+            }))
+        );
+        assert_eq!(
+            rate("2/s"),
+            Ok(Some(Rate {
+                per_second: 2.0,
+                burst: 2.0
+            }))
+        );
+        assert_eq!(rate("off"), Ok(None));
+        for bad in ["", "5", "5/week", "0/min", "5/min:0", "x/min", "5/min:y"] {
+            assert!(rate(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! Listing and reading problems: what anyone may call.
+
+use axum::extract::{Path, State};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::{
+    accounts::users::Role,
+    app::{
+        error::{AppError, ErrorBody, Json, Query},
+        extract::MaybeUser,
+        AppState,
+    },
+    problems::view::{self, Audience, ListRequest, ProblemDetail, ProblemPage},
+};
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ListQuery {
+    /// Words to find in the title.
+    pub q: Option<String>,
+    /// Only problems with this tag.
+    pub tag: Option<String>,
+    /// 1-based page number.
+    pub page: Option<u32>,
+    /// Problems per page, 1 to 100 (default 20).
+    pub per_page: Option<u32>,
+}
+
+/// Published problems, newest first; admins see every problem.
+#[utoipa::path(get, path = "/api/v1/problems", tag = "problems", params(ListQuery),
+    responses((status = 200, body = ProblemPage), (status = 422, body = ErrorBody)))]
+pub(super) async fn list_problems(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<ProblemPage>, AppError> {
+    let admin = user
+        .as_ref()
+        .is_some_and(|current| current.user.role == Role::Admin);
+    let solved = match &user {
+        Some(current) => {
+            Some(crate::submissions::leaderboard::solved_slugs(&state.db, current.user.id).await?)
+        }
+        None => None,
+    };
+    let request = ListRequest {
+        search: query.q.as_deref(),
+        tag: query.tag.as_deref(),
+        page: query.page,
+        per_page: query.per_page,
+        solved,
+    };
+    Ok(Json(view::listing(&state.db, Audience { admin }, request).await?))
+}
+
+/// One problem with its statement, limits and samples. Unpublished or archived problems are
+/// not found, except by admins.
+#[utoipa::path(get, path = "/api/v1/problems/{slug}", tag = "problems", params(("slug" = String, Path)),
+    responses((status = 200, body = ProblemDetail), (status = 404, body = ErrorBody)))]
+pub(super) async fn get_problem(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Path(slug): Path<String>,
+) -> Result<Json<ProblemDetail>, AppError> {
+    let admin = user.is_some_and(|current| current.user.role == Role::Admin);
+    Ok(Json(
+        view::detail(&state.db, &state.cache, Audience { admin }, &slug).await?,
+    ))
+}

@@ -1,0 +1,331 @@
+//! `coderank judge` (one submission against a problem folder, with Docker alone) and `coderank
+//! problem verify` (every reference submission of a package gets the verdict its folder says).
+
+use std::{io::Write, path::PathBuf};
+
+use anyhow::Context;
+use clap::Args;
+use futures::{stream, StreamExt};
+
+use crate::{
+    config::DockerConfig,
+    docker::DockerEngine,
+    judge::{
+        cpus::CpuSet,
+        engine::{self, JudgeOptions, Progress, Report},
+        images,
+        languages::Languages,
+        package::{TimeLimit, TimeLimitSource},
+        sandbox,
+        source::Source,
+        verdict::Verdict,
+    },
+};
+
+#[derive(Debug, Args)]
+pub struct JudgeArgs {
+    /// The problem package folder (ICPC / Kattis format).
+    pub problem_dir: PathBuf,
+    /// The source file to judge, or a folder of files (README "Multi-file submissions").
+    pub source: PathBuf,
+    /// Print one JSON object on stdout instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Language id (see `coderank languages`); default: from the file extension.
+    #[arg(long = "lang")]
+    pub language: Option<String>,
+    /// Run every test even after one fails.
+    #[arg(long)]
+    pub all_tests: bool,
+    /// Pin the sandbox (and a custom checker's) to these CPUs of the Docker host, in Docker's
+    /// cpuset syntax (`1`, `0-3`, `0,2`); default: one CPU's worth of time on any CPU.
+    #[arg(long = "cpus", value_name = "LIST")]
+    pub cpus: Option<CpuSet>,
+    /// The supervisor binary; default: coderank-supervisor beside this executable.
+    #[arg(long, env = "CODERANK_SUPERVISOR")]
+    pub supervisor: Option<PathBuf>,
+    #[command(flatten)]
+    pub docker: DockerConfig,
+}
+
+/// `coderank judge`: judges one source file or folder against a problem folder with Docker alone.
+pub async fn judge(args: JudgeArgs) -> anyhow::Result<()> {
+    let package = crate::judge::package::ProblemPackage::load(&args.problem_dir)
+        .with_context(|| format!("cannot read the problem {}", args.problem_dir.display()))?;
+    let table = Languages::table();
+    let source = Source::read(&args.source)?;
+    let language = match &args.language {
+        Some(id) => table.get(id)?,
+        None => source.language(table)?,
+    };
+    let supervisor = sandbox::read_supervisor(args.supervisor.clone())?;
+    let mut options = JudgeOptions::new(supervisor);
+    options.all_tests = args.all_tests;
+    let docker = DockerEngine::new(&args.docker)?.client().await?;
+    if let Some(cpus) = &args.cpus {
+        check_cpus_exist(&docker, cpus).await?;
+    }
+    options.cpuset = args.cpus;
+    reap_leftovers(&docker).await;
+
+    let live = !args.json && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let report = engine::judge(&docker, &package, language, &source, &options, |event| {
+        if !live {
+            return;
+        }
+        let line = match event {
+            Progress::Compiling => "compiling…".to_owned(),
+            Progress::Running { index, total, name } => format!("test {}/{total} {name}…", index + 1),
+            Progress::Finished(_) => return,
+        };
+        eprint!("\r\x1b[2K{line}");
+    })
+    .await?;
+    if live {
+        eprint!("\r\x1b[2K");
+    }
+
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer(&mut out, &report)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{}  {} on {}: {} ms, {:.1} MiB (limits {} ms, {} MiB)",
+        report.verdict,
+        report.language,
+        package.name.preferred(),
+        report.time_ms,
+        report.memory_kb as f64 / 1024.0,
+        report.time_limit_ms,
+        report.memory_limit_kb / 1024
+    )?;
+    if let Some(compile) = &report.compile {
+        writeln!(
+            out,
+            "compile: {} in {} ms",
+            if compile.ok { "ok" } else { "failed" },
+            compile.wall_ms
+        )?;
+        if !compile.ok {
+            writeln!(out, "{}", compile.output.trim_end())?;
+        }
+    }
+    writeln!(
+        out,
+        "{:<4} {:<28} {:<7} {:>8} {:>8} {:>10}",
+        "#", "test", "verdict", "cpu ms", "wall ms", "memory"
+    )?;
+    for (index, test) in report.tests.iter().enumerate() {
+        writeln!(
+            out,
+            "{:<4} {:<28} {:<7} {:>8} {:>8} {:>8.1} MiB",
+            index + 1,
+            test.name,
+            test.verdict,
+            test.time_ms,
+            test.wall_ms,
+            test.memory_kb as f64 / 1024.0
+        )?;
+        if let Some(message) = &test.checker_message {
+            writeln!(out, "     {message}")?;
+        }
+        if let Some(diff) = &test.diff {
+            for line in diff.lines() {
+                writeln!(out, "     {line}")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Problem package folders.
+    #[arg(required = true)]
+    pub problem_dirs: Vec<PathBuf>,
+    /// How many submissions to judge at once.
+    #[arg(long, default_value_t = 2)]
+    pub parallel: usize,
+    /// The supervisor binary; default: coderank-supervisor beside this executable.
+    #[arg(long, env = "CODERANK_SUPERVISOR")]
+    pub supervisor: Option<PathBuf>,
+    #[command(flatten)]
+    pub docker: DockerConfig,
+}
+
+/// `coderank problem verify`: judges every submission under each package's `submissions/`
+/// and reports whether its verdict matches its folder; fails if any does not.
+pub async fn verify(args: VerifyArgs) -> anyhow::Result<()> {
+    let table = Languages::table();
+    let supervisor = sandbox::read_supervisor(args.supervisor.clone())?;
+    let options = JudgeOptions::new(supervisor);
+    let docker = DockerEngine::new(&args.docker)?.client().await?;
+    reap_leftovers(&docker).await;
+    let mut mismatches = 0usize;
+    let mut judged = 0usize;
+    for dir in &args.problem_dirs {
+        let mut package = crate::judge::package::ProblemPackage::load(dir)
+            .with_context(|| format!("cannot read the problem {}", dir.display()))?;
+        if package.time_limit.is_none() {
+            let (limit, slowest_ms) = derive_time_limit(&docker, &package, table, &options).await?;
+            std::fs::write(dir.join(".timelimit"), format!("{limit}\n"))
+                .with_context(|| format!("cannot write {}", dir.join(".timelimit").display()))?;
+            println!(
+                "{}: time limit derived: {limit} s = ceil({} x slowest accepted {slowest_ms} ms), written to .timelimit",
+                dir.display(),
+                package.limits.time_multiplier
+            );
+            package.time_limit = Some(TimeLimit {
+                seconds: limit,
+                source: TimeLimitSource::TimelimitFile,
+            });
+        }
+        // A submission expected to exceed the limit must still exceed it with the limit times
+        // the safety margin, so that a faster machine cannot make it pass (as problemtools).
+        let mut tle_package = package.clone();
+        if let Some(limit) = &mut tle_package.time_limit {
+            limit.seconds *= package.limits.time_safety_margin;
+        }
+        println!(
+            "{} ({} tests, {} submissions)",
+            dir.display(),
+            package.test_cases.len(),
+            package.submissions.len()
+        );
+        for warning in &package.warnings {
+            println!("  warning: {warning}");
+        }
+        let outcomes: Vec<(String, Result<String, String>)> = stream::iter(&package.submissions)
+            .map(|submission| {
+                let package = if submission.expected.contains(&Verdict::Tle) {
+                    &tle_package
+                } else {
+                    &package
+                };
+                let (docker, options, table) = (&docker, &options, &table);
+                async move {
+                    let label = format!("{}/{}", submission.folder, submission.name);
+                    let judged = async {
+                        let report = judge_submission(docker, package, table, options, submission).await?;
+                        let expected: Vec<String> =
+                            submission.expected.iter().map(ToString::to_string).collect();
+                        let line = format!(
+                            "{:<4} {:>6} ms  {}",
+                            report.verdict, report.time_ms, report.language
+                        );
+                        if submission.expected.contains(&report.verdict) {
+                            Ok(line)
+                        } else {
+                            Err(anyhow::anyhow!("{line}  (expected {})", expected.join(" or ")))
+                        }
+                    };
+                    (label, judged.await.map_err(|err| format!("{err:#}")))
+                }
+            })
+            .buffered(args.parallel.max(1))
+            .collect()
+            .await;
+        for (label, outcome) in outcomes {
+            judged += 1;
+            match outcome {
+                Ok(line) => println!("  ok   {label:<48} {line}"),
+                Err(line) => {
+                    mismatches += 1;
+                    println!("  FAIL {label:<48} {line}");
+                }
+            }
+        }
+    }
+    println!("{} passed, {mismatches} failed", judged - mismatches);
+    if mismatches > 0 {
+        anyhow::bail!("{mismatches} submission(s) did not get the verdict their folder says");
+    }
+    Ok(())
+}
+
+/// Refuses a CPU list naming a CPU the Docker host does not have, before Docker does so in its
+/// own words at the first container.
+async fn check_cpus_exist(docker: &bollard::Docker, cpus: &CpuSet) -> anyhow::Result<()> {
+    let info = docker
+        .info()
+        .await
+        .context("cannot ask Docker how many CPUs it has")?;
+    if let Some(count) = info.ncpu.and_then(|n| u32::try_from(n).ok()) {
+        anyhow::ensure!(
+            cpus.highest() < count,
+            "--cpus {cpus}: the Docker host has {count} CPU(s), numbered 0 to {}",
+            count.saturating_sub(1)
+        );
+    }
+    Ok(())
+}
+
+/// Removes containers that crashed CodeRank processes left behind; a failure to do so is logged,
+/// not fatal, since judging can go on beside them.
+async fn reap_leftovers(docker: &bollard::Docker) {
+    if let Err(err) = images::reap_leftovers(docker).await {
+        tracing::warn!(error = %format!("{err:#}"), "cannot look for leftover containers");
+    }
+}
+
+/// Judges one of a package's reference submissions, a file or a folder, in the language its
+/// file names say.
+async fn judge_submission(
+    docker: &bollard::Docker,
+    package: &crate::judge::package::ProblemPackage,
+    table: &Languages,
+    options: &JudgeOptions,
+    submission: &crate::judge::package::Submission,
+) -> anyhow::Result<Report> {
+    let path = submission.path.clone();
+    let source = tokio::task::spawn_blocking(move || Source::read(&path)).await??;
+    let language = source.language(table)?;
+    engine::judge(docker, package, language, &source, options, |_| {}).await
+}
+
+/// How long accepted submissions may take at most while the limit is being derived.
+const PROVISIONAL_TIME_LIMIT_SECS: f64 = 10.0;
+
+/// Judges every accepted submission with a generous limit and derives the time limit from the
+/// slowest test of the slowest one, as problemtools does; answers the limit and that time.
+async fn derive_time_limit(
+    docker: &bollard::Docker,
+    package: &crate::judge::package::ProblemPackage,
+    table: &Languages,
+    options: &JudgeOptions,
+) -> anyhow::Result<(f64, u64)> {
+    let mut provisional = package.clone();
+    provisional.time_limit = Some(TimeLimit {
+        seconds: PROVISIONAL_TIME_LIMIT_SECS,
+        source: TimeLimitSource::ProblemYaml,
+    });
+    let mut options = options.clone();
+    options.all_tests = true;
+    let mut slowest_ms = None;
+    for submission in package
+        .submissions
+        .iter()
+        .filter(|s| s.expected.contains(&Verdict::Ac))
+    {
+        let report = judge_submission(docker, &provisional, table, &options, submission).await?;
+        anyhow::ensure!(
+            report.verdict == Verdict::Ac,
+            "accepted/{} got {} even with a {PROVISIONAL_TIME_LIMIT_SECS} s limit",
+            submission.name,
+            report.verdict
+        );
+        slowest_ms = slowest_ms.max(Some(report.time_ms));
+    }
+    let slowest_ms = slowest_ms.with_context(|| {
+        format!(
+            "{} gives no time limit and has no accepted submission to derive one from",
+            package.root.display()
+        )
+    })?;
+    let limit =
+        crate::judge::package::derive_time_limit(slowest_ms as f64 / 1000.0, package.limits.time_multiplier);
+    Ok((limit, slowest_ms))
+}

@@ -1,0 +1,262 @@
+//! Reads an ICPC / Kattis problem package directory (legacy and 2023-07
+//! formats) into a [`ProblemPackage`]: metadata and limits, test cases,
+//! statement, output validator and reference submissions.
+//!
+//! Interpretations of the format made here:
+//! - `problem.yaml` is required, even though legacy packages could omit it,
+//!   so a directory that merely looks like a package is not imported by
+//!   accident. A missing `name` falls back to the package directory's name.
+//! - `problem_format_version` absent or `legacy` means the legacy format; any
+//!   other value is read with 2023-07 semantics, so later drafts still load.
+//! - Interactive and multi-pass problems are rejected as unsupported. The
+//!   legacy `score` modifier of `validation` is accepted and ignored: a
+//!   scoring validator still reports accept/reject through its exit code.
+//! - Without a `validation` key, a legacy package uses the default validator
+//!   (as the legacy spec says) while a 2023-07 package uses a custom one
+//!   exactly when it ships an output validator.
+//! - Default limits follow problemtools' system defaults except where the
+//!   project chose otherwise: memory 1024 MiB, output 8 MiB, compilation
+//!   60 s and 2048 MiB. Legacy multipliers default to 5 (`time_multiplier`)
+//!   and 2 (`time_safety_margin`); a 2023-07 package defaults to that
+//!   format's `time_multipliers` (2 and 1.5), and `time_multipliers` keys win
+//!   over the legacy ones when both are present.
+//! - Validator flags come only from `problem.yaml`'s `validator_flags`; the
+//!   2023-07 `output_validator_args` in `testdata.yaml` is not read.
+//! - Test cases are ordered samples first, then by path compared component
+//!   by component (so `secret/g1/02` sorts before `secret/g1-b/01`), which is
+//!   the order problemtools' sorted directory walk produces. Hidden entries
+//!   (names starting with `.`) are skipped everywhere.
+//! - Submissions in folders whose names [`expected_verdicts`] does not know
+//!   (e.g. 2023-07 `rejected` or `brute_force`) are skipped and reported in
+//!   [`ProblemPackage::warnings`] rather than failing the whole package.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::judge::checker::default_validator::ValidatorFlags;
+use crate::judge::verdict::expected_verdicts;
+
+/// The time limit problemtools would set from the slowest accepted run:
+/// `multiplier × slowest`, rounded up to whole seconds and at least 1 s.
+///
+/// Current problemtools rounds up (`ceil`, with the default 1 s time
+/// resolution); older legacy-only releases rounded to the nearest second.
+/// A nanosecond is subtracted before rounding so that floating-point noise
+/// such as `1.1 × 10 = 11.000000000000002` does not add a whole second.
+pub fn derive_time_limit(slowest_accepted_secs: f64, multiplier: f64) -> f64 {
+    let exact = slowest_accepted_secs * multiplier;
+    // NaN compares false, so `max` also maps a NaN product to 1 s.
+    (exact - 1e-9).ceil().max(1.0)
+}
+
+/// Whether a submission expected to exceed the time limit did so by a safe
+/// margin: it must still have been running after `limit × safety_margin`
+/// seconds, as problemtools requires, so that a faster judge machine would
+/// not turn it into an accepted one. Run such submissions with a cut-off of
+/// at least `limit × safety_margin`, or this can never hold.
+pub fn tle_margin_ok(tle_time: f64, limit: f64, safety_margin: f64) -> bool {
+    tle_time > limit * safety_margin
+}
+
+impl ProblemPackage {
+    /// A judging plan made in memory rather than read from `problem.yaml`: a fixed time limit,
+    /// the given memory and output limits (the rest at the current format's defaults), the
+    /// default validator and `test_cases`, whose files the caller has written under `root`.
+    pub fn plan(
+        root: PathBuf,
+        time_limit_secs: f64,
+        memory_mib: u64,
+        output_mib: u64,
+        test_cases: Vec<TestCase>,
+    ) -> Self {
+        Self {
+            root,
+            format: PackageFormat::V2023_07,
+            name: ProblemName::Single(String::new()),
+            validation: Validation::Default,
+            validator_flags: String::new(),
+            limits: Limits {
+                memory_mib,
+                output_mib,
+                ..limits::defaults(PackageFormat::V2023_07)
+            },
+            time_limit: Some(TimeLimit {
+                seconds: time_limit_secs,
+                source: TimeLimitSource::ProblemYaml,
+            }),
+            test_cases,
+            statement: None,
+            submissions: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Reads the package rooted at `root`.
+    pub fn load(root: impl AsRef<Path>) -> Result<ProblemPackage, PackageError> {
+        let root = root.as_ref();
+        if !root.is_dir() {
+            return Err(PackageError::NotADirectory {
+                path: root.to_path_buf(),
+            });
+        }
+        let yaml_path = root.join("problem.yaml");
+        let raw = read_problem_yaml(&yaml_path)?;
+
+        let format = match raw.problem_format_version.as_deref() {
+            None | Some("legacy") => PackageFormat::Legacy,
+            Some(_) => PackageFormat::V2023_07,
+        };
+        check_problem_type(&raw, &yaml_path)?;
+
+        let name = match raw.name.clone() {
+            Some(name) => name,
+            None => ProblemName::Single(directory_name(root)),
+        };
+
+        let mut warnings = Vec::new();
+        let validator_flags = raw.validator_flags.clone().unwrap_or_default();
+        let validation = read_validation(root, &yaml_path, &raw, format, &mut warnings)?;
+        if validation == Validation::Default {
+            ValidatorFlags::parse(&validator_flags).map_err(|source| {
+                PackageError::InvalidValidatorFlags {
+                    path: yaml_path.clone(),
+                    source,
+                }
+            })?;
+        }
+
+        let raw_limits = raw.limits.unwrap_or_default();
+        let limits = read_limits(&raw_limits, format, &yaml_path)?;
+        let time_limit = read_time_limit(root, raw_limits.time_limit, &yaml_path)?;
+        let test_cases = read_test_cases(root)?;
+        let statement = read_statement(root)?;
+        let submissions = read_submissions(root, &mut warnings)?;
+
+        Ok(ProblemPackage {
+            root: root.to_path_buf(),
+            format,
+            name,
+            validation,
+            validator_flags,
+            limits,
+            time_limit,
+            test_cases,
+            statement,
+            submissions,
+            warnings,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------
+// problem.yaml
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawProblemYaml {
+    problem_format_version: Option<String>,
+    name: Option<ProblemName>,
+    #[serde(rename = "type")]
+    problem_type: Option<OneOrMany>,
+    validation: Option<String>,
+    validator_flags: Option<String>,
+    limits: Option<RawLimits>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawLimits {
+    time_limit: Option<f64>,
+    time_multiplier: Option<f64>,
+    time_safety_margin: Option<f64>,
+    time_multipliers: Option<RawTimeMultipliers>,
+    memory: Option<u64>,
+    output: Option<u64>,
+    compilation_time: Option<f64>,
+    compilation_memory: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawTimeMultipliers {
+    ac_to_time_limit: Option<f64>,
+    time_limit_to_tle: Option<f64>,
+}
+
+fn read_problem_yaml(path: &Path) -> Result<RawProblemYaml, PackageError> {
+    let text = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(PackageError::MissingProblemYaml {
+                path: path.to_path_buf(),
+            })
+        }
+        Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+            return Err(PackageError::NotUtf8 {
+                path: path.to_path_buf(),
+            })
+        }
+        Err(source) => {
+            return Err(PackageError::Io {
+                path: path.to_path_buf(),
+                source,
+            })
+        }
+    };
+    // An empty or comment-only problem.yaml is valid and means "all defaults";
+    // it deserialises as a null document, hence the Option.
+    let raw: Option<RawProblemYaml> =
+        serde_norway::from_str(&text).map_err(|source| PackageError::InvalidProblemYaml {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    Ok(raw.unwrap_or_default())
+}
+
+fn check_problem_type(raw: &RawProblemYaml, yaml_path: &Path) -> Result<(), PackageError> {
+    let types: Vec<&str> = match &raw.problem_type {
+        None => Vec::new(),
+        Some(OneOrMany::One(s)) => s.split_whitespace().collect(),
+        Some(OneOrMany::Many(v)) => v.iter().map(String::as_str).collect(),
+    };
+    for unsupported in ["interactive", "multi-pass"] {
+        if types.contains(&unsupported) {
+            return Err(PackageError::Unsupported {
+                path: yaml_path.to_path_buf(),
+                what: unsupported.to_owned(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn directory_name(root: &Path) -> String {
+    // `root` may be "." or end in "..", which have no file name of their own.
+    let resolved = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    resolved
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+mod files;
+mod limits;
+mod model;
+#[cfg(test)]
+mod tests;
+
+pub use files::TESTLIB_MARKER;
+use files::{read_statement, read_submissions, read_test_cases, read_validation};
+use limits::{read_limits, read_time_limit};
+pub use model::*;

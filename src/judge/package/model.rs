@@ -1,0 +1,341 @@
+//! What a package is once read: the types [`super::ProblemPackage::load`] fills in and the
+//! judge, the importer and the CLI read.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use crate::judge::checker::default_validator::FlagError;
+use crate::judge::verdict::Verdict;
+
+/// A problem package as read from disk. Paths inside it are absolute if the
+/// root given to [`ProblemPackage::load`] was.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProblemPackage {
+    /// The package directory.
+    pub root: PathBuf,
+    /// Which version of the package format `problem.yaml` declares.
+    pub format: PackageFormat,
+    /// The problem's display name(s).
+    pub name: ProblemName,
+    /// How team output is checked.
+    pub validation: Validation,
+    /// The raw `validator_flags` string, passed to whichever validator runs.
+    /// For default validation it has already been checked to parse.
+    pub validator_flags: String,
+    /// Resource limits other than the time limit.
+    pub limits: Limits,
+    /// The fixed time limit, or `None` when it must be derived from the
+    /// slowest accepted submission with [`derive_time_limit`].
+    pub time_limit: Option<TimeLimit>,
+    /// Samples first, then secret cases.
+    pub test_cases: Vec<TestCase>,
+    /// The statement, if the package has one in a supported format.
+    pub statement: Option<Statement>,
+    /// Reference submissions with the verdicts they must receive.
+    pub submissions: Vec<Submission>,
+    /// Problems that did not stop the package from loading.
+    pub warnings: Vec<PackageWarning>,
+}
+
+/// Version of the problem package format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PackageFormat {
+    /// The legacy (pre-2023) Kattis format.
+    Legacy,
+    /// The 2023-07 format, or any later version.
+    V2023_07,
+}
+
+/// A problem name: one string, or one per language code.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum ProblemName {
+    /// A single name in the statement's language.
+    Single(String),
+    /// Names keyed by language code, e.g. `en`, `sv`.
+    ByLanguage(BTreeMap<String, String>),
+}
+
+impl ProblemName {
+    /// The name in `language`; a single name counts for every language.
+    pub fn get(&self, language: &str) -> Option<&str> {
+        match self {
+            ProblemName::Single(name) => Some(name),
+            ProblemName::ByLanguage(names) => names.get(language).map(String::as_str),
+        }
+    }
+
+    /// The name to show when no language is requested: English if present,
+    /// otherwise the first language in code order.
+    pub fn preferred(&self) -> &str {
+        match self {
+            ProblemName::Single(name) => name,
+            ProblemName::ByLanguage(names) => names
+                .get("en")
+                .or_else(|| names.values().next())
+                .map_or("", String::as_str),
+        }
+    }
+}
+
+/// How team output is judged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Validation {
+    /// The default token-based validator, configured by `validator_flags`.
+    Default,
+    /// A program shipped with the package.
+    Custom(OutputValidator),
+}
+
+/// A custom output validator shipped with the package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputValidator {
+    /// The validator program: a directory of sources, or a single source
+    /// file for legacy packages that put one directly in
+    /// `output_validators/`.
+    pub path: PathBuf,
+    /// The protocol the validator speaks.
+    pub kind: ValidatorKind,
+    /// Every source file of the program, sorted.
+    pub sources: Vec<PathBuf>,
+}
+
+/// The calling convention of an output validator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValidatorKind {
+    /// A Codeforces testlib checker: `checker input output answer`.
+    Testlib,
+    /// The Kattis protocol: `validator input answer feedback_dir < output`,
+    /// exit code 42 accepts and 43 rejects.
+    Kattis,
+}
+
+/// Limits from `problem.yaml`, with defaults filled in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    /// Time limit = slowest accepted run × this, when not fixed.
+    pub time_multiplier: f64,
+    /// Time-limit-exceeded submissions must run longer than the time limit
+    /// × this (see [`tle_margin_ok`]).
+    pub time_safety_margin: f64,
+    /// Memory limit in MiB.
+    pub memory_mib: u64,
+    /// Output size limit in MiB.
+    pub output_mib: u64,
+    /// Compilation time limit in seconds.
+    pub compilation_time_secs: f64,
+    /// Compilation memory limit in MiB.
+    pub compilation_memory_mib: u64,
+}
+
+/// A fixed time limit and where it came from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TimeLimit {
+    /// Seconds per test case.
+    pub seconds: f64,
+    /// Which file set it.
+    pub source: TimeLimitSource,
+}
+
+/// The file a fixed time limit was read from, in order of precedence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeLimitSource {
+    /// `limits.time_limit` in `problem.yaml`.
+    ProblemYaml,
+    /// A `.timelimit` file at the package root (DOMjudge / BAPCtools).
+    TimelimitFile,
+    /// A `timelimit` line in `domjudge-problem.ini`.
+    DomjudgeIni,
+}
+
+/// One test case: an input and the judge's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestCase {
+    /// Path below `data/` without extension, `/`-separated, e.g.
+    /// `secret/group1/03`.
+    pub name: String,
+    /// The `.in` file.
+    pub input: PathBuf,
+    /// The `.ans` file.
+    pub answer: PathBuf,
+    /// Whether the case is under `data/sample`.
+    pub is_sample: bool,
+}
+
+/// Markup language of a statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatementFormat {
+    /// `problem.en.md` / `problem.md`.
+    Markdown,
+    /// `problem.en.tex` / `problem.tex`, kept as LaTeX source.
+    Latex,
+}
+
+/// The problem statement source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    /// Markup language of `source`.
+    pub format: StatementFormat,
+    /// The file's text.
+    pub source: String,
+    /// The file it came from, for resolving relative image paths.
+    pub path: PathBuf,
+}
+
+/// A reference submission from `submissions/<folder>/<entry>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    /// The folder name, e.g. `accepted`.
+    pub folder: String,
+    /// The entry's file or directory name, e.g. `sol.cpp` or `multi`.
+    pub name: String,
+    /// The entry itself.
+    pub path: PathBuf,
+    /// Its source files, sorted: the entry itself when it is a file.
+    pub files: Vec<PathBuf>,
+    /// The verdicts it may receive.
+    pub expected: &'static [Verdict],
+}
+
+/// Something odd about a package that does not prevent judging with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PackageWarning {
+    /// A `submissions/` folder whose expected verdict is unknown; its
+    /// submissions were skipped.
+    #[error("{}: unknown submission folder, its submissions were skipped", path.display())]
+    UnknownSubmissionFolder {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// A directory submission without any files; it was skipped.
+    #[error("{}: submission directory has no files, skipped", path.display())]
+    EmptySubmission {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// An output validator present in a package that uses default validation.
+    #[error("{}: output validator is unused because validation is default", path.display())]
+    UnusedOutputValidator {
+        /// The validator directory.
+        path: PathBuf,
+    },
+}
+
+/// Why a package could not be read. Every variant names the file at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum PackageError {
+    /// The package root is not a directory.
+    #[error("{}: not a directory", path.display())]
+    NotADirectory {
+        /// The path given as the package root.
+        path: PathBuf,
+    },
+    /// No `problem.yaml` at the package root.
+    #[error("{}: missing; a problem package must have a problem.yaml", path.display())]
+    MissingProblemYaml {
+        /// Where `problem.yaml` was expected.
+        path: PathBuf,
+    },
+    /// `problem.yaml` is not valid YAML or has a key of the wrong type.
+    #[error("{}: {source}", path.display())]
+    InvalidProblemYaml {
+        /// The `problem.yaml` path.
+        path: PathBuf,
+        /// The parser's complaint.
+        source: serde_norway::Error,
+    },
+    /// A problem type this judge cannot run.
+    #[error("{}: {what} problems are not supported", path.display())]
+    Unsupported {
+        /// The `problem.yaml` path.
+        path: PathBuf,
+        /// The kind of problem, e.g. `interactive`.
+        what: String,
+    },
+    /// A `validation` value that is neither `default` nor `custom`.
+    #[error("{}: unknown validation {value:?} (expected \"default\" or \"custom\")", path.display())]
+    UnknownValidation {
+        /// The `problem.yaml` path.
+        path: PathBuf,
+        /// The value found.
+        value: String,
+    },
+    /// `validator_flags` the default validator cannot run with.
+    #[error("{}: validator_flags: {source}", path.display())]
+    InvalidValidatorFlags {
+        /// The `problem.yaml` path.
+        path: PathBuf,
+        /// What is wrong with the flags.
+        source: FlagError,
+    },
+    /// A limit that is not a positive finite number.
+    #[error("{}: {key} must be a positive number, got {value:?}", path.display())]
+    InvalidLimit {
+        /// The file holding the limit.
+        path: PathBuf,
+        /// The limit's key.
+        key: &'static str,
+        /// The value found.
+        value: String,
+    },
+    /// No `data/` directory.
+    #[error("{}: missing test data directory", path.display())]
+    MissingDataDir {
+        /// Where `data/` was expected.
+        path: PathBuf,
+    },
+    /// Neither `data/sample` nor `data/secret` holds a test case.
+    #[error("{}: no test cases in data/sample or data/secret", path.display())]
+    NoTestCases {
+        /// The `data/` directory.
+        path: PathBuf,
+    },
+    /// A `.in` file without its `.ans`.
+    #[error("{}: test input has no matching .ans file", path.display())]
+    MissingAnswer {
+        /// The `.in` file.
+        path: PathBuf,
+    },
+    /// A `.ans` file without its `.in`.
+    #[error("{}: answer file has no matching .in file", path.display())]
+    MissingInput {
+        /// The `.ans` file.
+        path: PathBuf,
+    },
+    /// Custom validation without a validator program.
+    #[error("{}: validation is custom but there is no output_validator/ or output_validators/ program", path.display())]
+    MissingOutputValidator {
+        /// The package root.
+        path: PathBuf,
+    },
+    /// More than one validator program in `output_validators/`.
+    #[error("{}: holds more than one output validator program", path.display())]
+    MultipleOutputValidators {
+        /// The `output_validators/` directory.
+        path: PathBuf,
+    },
+    /// A statement file that is not UTF-8 text.
+    #[error("{}: not valid UTF-8", path.display())]
+    NotUtf8 {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Directories nested deeper than any real package does, most likely a
+    /// symlink loop.
+    #[error("{}: directories nested too deeply (symlink loop?)", path.display())]
+    TooDeep {
+        /// The directory where reading stopped.
+        path: PathBuf,
+    },
+    /// A file or directory could not be read.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The operating system's error.
+        source: io::Error,
+    },
+}

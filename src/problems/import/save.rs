@@ -1,0 +1,108 @@
+//! Saving a staged package: objects uploaded and rows inserted in one transaction, under the
+//! writers' lock; the uploads undone if anything fails.
+
+use std::path::Path;
+
+use bytes::Bytes;
+use sqlx::PgPool;
+
+use super::{stage::Staged, ImportError, ImportOptions};
+use crate::{
+    problems::{
+        editing::{insert_file, insert_test, NewTest},
+        fields::Slug,
+        objects::{self, Uploads},
+        records::{self, NewProblem, Problem},
+    },
+    storage::SharedStore,
+};
+
+/// Uploads the files and inserts the rows in one transaction; undoes the uploads on failure.
+pub(super) async fn save(
+    db: &PgPool,
+    store: &SharedStore,
+    staged: Staged,
+    slug: &Slug,
+    options: &ImportOptions,
+) -> Result<Problem, ImportError> {
+    let mut uploads = Uploads::default();
+    let result = write(db, store, &staged, slug, options, &mut uploads).await;
+    if result.is_err() {
+        objects::collect(db, store, uploads.created).await;
+    }
+    result
+}
+
+async fn write(
+    db: &PgPool,
+    store: &SharedStore,
+    staged: &Staged,
+    slug: &Slug,
+    options: &ImportOptions,
+    uploads: &mut Uploads,
+) -> Result<Problem, ImportError> {
+    let mut transaction = db.begin().await?;
+    objects::lock_for_writing(&mut transaction).await?;
+    let new = NewProblem {
+        slug,
+        title: &staged.title,
+        statement: &staged.statement,
+        statement_format: staged.statement_format,
+        statement_path: &staged.statement_path,
+        time_limit: staged.time_limit,
+        memory: staged.memory,
+        output: staged.output,
+        checker: staged.checker,
+        validator_flags: &staged.validator_flags,
+        tags: &staged.tags,
+        difficulty: None,
+        published: options.publish,
+        author: options.author,
+        package_yaml: &staged.package_yaml,
+    };
+    let Some(problem) = records::insert(&mut *transaction, &new).await? else {
+        return Err(ImportError::SlugTaken(slug.to_string()));
+    };
+    let problem_id = problem.id;
+    for (ordinal, test) in staged.tests.iter().enumerate() {
+        let test_case = NewTest {
+            kind: test.kind,
+            group_path: test.group_path.clone(),
+            name: test.name.clone(),
+            input: read(&test.input).await?,
+            answer: read(&test.answer).await?,
+        };
+        insert_test(
+            &mut transaction,
+            store,
+            uploads,
+            problem_id,
+            test_case,
+            ordinal as i32,
+        )
+        .await?;
+    }
+    for (path, absolute) in &staged.files {
+        insert_file(
+            &mut transaction,
+            store,
+            uploads,
+            problem_id,
+            path,
+            read(absolute).await?,
+        )
+        .await?;
+    }
+    transaction.commit().await?;
+    tracing::info!(
+        %slug,
+        tests = staged.tests.len(),
+        files = staged.files.len(),
+        "imported a problem"
+    );
+    Ok(problem)
+}
+
+async fn read(path: &Path) -> Result<Bytes, ImportError> {
+    Ok(Bytes::from(tokio::fs::read(path).await?))
+}
