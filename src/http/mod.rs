@@ -6,7 +6,9 @@
 //!
 //! Authorization is decided here, by group: a route is public, signed-in or admin according to
 //! the router it is merged into, and the signed-in and admin groups are wrapped in a layer that
-//! runs the [`extract::CurrentUser`] or [`extract::Admin`] extractor first.
+//! runs the [`extract::CurrentUser`] or [`extract::Admin`] extractor first. The document learns
+//! the same grouping ([`openapi::Guard`]) and the answers every shared part can give
+//! ([`openapi::SharedAnswers`]), so it describes every answer the API gives.
 
 mod account;
 mod auth;
@@ -18,7 +20,7 @@ mod submissions;
 mod users;
 
 use axum::{middleware::from_extractor_with_state, Router};
-use utoipa::OpenApi;
+use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::app::{extract, AppState};
@@ -31,22 +33,25 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(auth::public_router())
         .merge(problems::public_router())
         .merge(submissions::public_router());
-    let signed_in = OpenApiRouter::new()
+    let mut signed_in = OpenApiRouter::new()
         .merge(auth::signed_in_router())
         .merge(account::signed_in_router())
         .merge(submissions::signed_in_router())
         .route_layer(from_extractor_with_state::<extract::CurrentUser, _>(
             state.clone(),
         ));
-    let admin = OpenApiRouter::new()
+    let mut admin = OpenApiRouter::new()
         .merge(users::admin_router())
         .merge(problems::admin_router(max_package_bytes))
         .merge(submissions::admin_router())
         .route_layer(from_extractor_with_state::<extract::Admin, _>(state.clone()));
-    let (api, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+    openapi::Guard(openapi::Access::SignedIn).modify(signed_in.get_openapi_mut());
+    openapi::Guard(openapi::Access::Admin).modify(admin.get_openapi_mut());
+    let (api, mut document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(public)
         .merge(signed_in)
         .merge(admin)
         .split_for_parts();
+    openapi::SharedAnswers.modify(&mut document);
     api.merge(openapi::router(document))
 }

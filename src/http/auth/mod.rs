@@ -67,7 +67,16 @@ pub struct CookieSessionResponse {
     pub user: User,
 }
 
-/// The answer to a successful sign-in: tokens, or a cookie session.
+/// The answer to a successful sign-in: tokens for an API client, or a cookie session for a
+/// browser (`"cookie": true`).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum SignedIn {
+    Tokens(TokenResponse),
+    Cookie(CookieSessionResponse),
+}
+
+/// Starts the session a sign-in asked for.
 async fn signed_in(
     state: &AppState,
     jar: CookieJar,
@@ -76,15 +85,15 @@ async fn signed_in(
 ) -> Result<Response, AppError> {
     if cookie_session {
         let (jar, csrf_token) = start_browser_session(state, jar, &user).await?;
-        let body = CookieSessionResponse {
+        let body = SignedIn::Cookie(CookieSessionResponse {
             csrf_token,
             expires_in: state.accounts.config.session_ttl().as_secs(),
             user,
-        };
+        });
         return Ok((jar, Json(body)).into_response());
     }
     let tokens = state.accounts.start_api_session(&state.db, user.id).await?;
-    Ok(Json(token_response(tokens, user)).into_response())
+    Ok(Json(SignedIn::Tokens(token_response(tokens, user))).into_response())
 }
 
 fn token_response(tokens: TokenPair, user: User) -> TokenResponse {

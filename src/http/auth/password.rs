@@ -10,7 +10,7 @@ use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{signed_in, TokenResponse};
+use super::{signed_in, SignedIn};
 use crate::accounts::{
     passwords,
     users::{self, CreateError, DisplayName, Email, NewPassword, Role},
@@ -45,7 +45,7 @@ pub struct LoginRequest {
 /// Create a local account and sign in.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = RegisterRequest,
     responses(
-        (status = 201, body = TokenResponse, description = "Signed in (or `CookieSessionResponse` with `cookie: true`)"),
+        (status = 201, body = SignedIn, description = "Registered and signed in: tokens, or with `cookie: true` a cookie session"),
         (status = 403, body = ErrorBody, description = "Registration is switched off"),
         (status = 409, body = ErrorBody, description = "The e-mail address is taken"),
         (status = 422, body = ErrorBody, description = "A field is invalid"),
@@ -90,7 +90,7 @@ pub(super) async fn register(
 /// Sign in with e-mail and password.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses(
-        (status = 200, body = TokenResponse, description = "Signed in (or `CookieSessionResponse` with `cookie: true`)"),
+        (status = 200, body = SignedIn, description = "Signed in: tokens, or with `cookie: true` a cookie session"),
         (status = 401, body = ErrorBody, description = "Wrong e-mail or password"),
         (status = 403, body = ErrorBody, description = "Password sign-in is off, or the account is disabled"),
         (status = 429, body = ErrorBody, description = "Too many attempts from this address"),

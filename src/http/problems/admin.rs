@@ -117,7 +117,9 @@ pub(super) async fn create_problem(
 /// Change a problem's fields; `published` publishes or unpublishes it.
 #[utoipa::path(patch, path = "/api/v1/problems/{slug}", tag = "problems", security(("bearer" = []), ("session" = [])),
     params(("slug" = String, Path)), request_body = UpdateProblem,
-    responses((status = 200, body = Problem), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Problem), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "Publishing a problem without test cases"),
+        (status = 422, body = ErrorBody)))]
 pub(super) async fn update_problem(
     State(state): State<AppState>,
     _admin: Admin,

@@ -28,6 +28,7 @@ pub struct ListQuery {
 
 /// Published problems, newest first; admins see every problem.
 #[utoipa::path(get, path = "/api/v1/problems", tag = "problems", params(ListQuery),
+    security((), ("bearer" = []), ("session" = [])),
     responses((status = 200, body = ProblemPage), (status = 422, body = ErrorBody)))]
 pub(super) async fn list_problems(
     State(state): State<AppState>,
@@ -56,6 +57,7 @@ pub(super) async fn list_problems(
 /// One problem with its statement, limits and samples. Unpublished or archived problems are
 /// not found, except by admins.
 #[utoipa::path(get, path = "/api/v1/problems/{slug}", tag = "problems", params(("slug" = String, Path)),
+    security((), ("bearer" = []), ("session" = [])),
     responses((status = 200, body = ProblemDetail), (status = 404, body = ErrorBody)))]
 pub(super) async fn get_problem(
     State(state): State<AppState>,

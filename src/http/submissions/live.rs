@@ -25,6 +25,7 @@ use crate::{
 /// Watch one submission over a WebSocket: its current state at once, then a message at every
 /// change (status, tests judged, verdict); the server closes after the final verdict.
 #[utoipa::path(get, path = "/api/v1/submissions/{id}/ws", tag = "submissions", params(("id" = Uuid, Path)),
+    security((), ("bearer" = []), ("session" = [])),
     responses((status = 101, description = "Switching to the WebSocket protocol; messages are SubmissionView JSON"),
         (status = 404, body = ErrorBody)))]
 pub(super) async fn watch_submission(

@@ -21,6 +21,7 @@ use crate::{
 
 /// One submission; poll it, or watch it at `/api/v1/submissions/{id}/ws`.
 #[utoipa::path(get, path = "/api/v1/submissions/{id}", tag = "submissions", params(("id" = Uuid, Path)),
+    security((), ("bearer" = []), ("session" = [])),
     responses((status = 200, body = SubmissionView), (status = 404, body = ErrorBody)))]
 pub(super) async fn get_submission(
     State(state): State<AppState>,
@@ -55,6 +56,7 @@ pub struct SubmissionPage {
 
 /// Submissions, newest first, filtered; verdicts for everyone, sources never in a listing.
 #[utoipa::path(get, path = "/api/v1/submissions", tag = "submissions", params(HistoryQuery),
+    security((), ("bearer" = []), ("session" = [])),
     responses((status = 200, body = SubmissionPage), (status = 422, body = ErrorBody)))]
 pub(super) async fn list_submissions(
     State(state): State<AppState>,
