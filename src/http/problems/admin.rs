@@ -185,7 +185,7 @@ pub struct ImportQuery {
 
 /// Import an ICPC / Kattis package: the zip is the body (`Content-Type: application/zip`).
 #[utoipa::path(post, path = "/api/v1/problems/import", tag = "problems", security(("bearer" = []), ("session" = [])),
-    params(ImportQuery), request_body(content = Vec<u8>, content_type = "application/zip"),
+    params(ImportQuery), request_body(content = super::Zip, content_type = "application/zip"),
     responses(
         (status = 201, body = Problem),
         (status = 400, body = ErrorBody, description = "Not a readable zip"),
@@ -214,7 +214,7 @@ pub(super) async fn import_problem(
 /// Download a problem as a package zip, which imports back to the same problem.
 #[utoipa::path(get, path = "/api/v1/problems/{slug}/export", tag = "problems", security(("bearer" = []), ("session" = [])),
     params(("slug" = String, Path)),
-    responses((status = 200, content_type = "application/zip", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, content_type = "application/zip", body = super::Zip), (status = 404, body = ErrorBody)))]
 pub(super) async fn export_problem(
     State(state): State<AppState>,
     _admin: Admin,

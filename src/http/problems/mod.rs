@@ -46,6 +46,14 @@ pub fn admin_router(max_package_bytes: usize) -> OpenApiRouter<AppState> {
         .merge(uploads)
 }
 
+/// A zip archive, as the raw body (`Content-Type: application/zip`).
+// The document's name for package bytes (`Vec<u8>` would read as an array of numbers). Only
+// described, never built: the handlers read and write the bytes themselves.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+struct Zip(Vec<u8>);
+
 /// Any problem, for admins' routes.
 async fn find_problem(state: &AppState, slug: &str) -> Result<Problem, AppError> {
     Ok(view::visible(&state.db, Audience { admin: true }, slug).await?)

@@ -90,7 +90,7 @@ pub(super) async fn add_test(
 /// Add or replace many test cases from a zip of `sample/…` and `secret/[group/]…` files (a
 /// leading `data/` is fine), each `.in` with its `.ans`.
 #[utoipa::path(post, path = "/api/v1/problems/{slug}/tests/zip", tag = "problems", security(("bearer" = []), ("session" = [])),
-    params(("slug" = String, Path)), request_body(content = Vec<u8>, content_type = "application/zip"),
+    params(("slug" = String, Path)), request_body(content = super::Zip, content_type = "application/zip"),
     responses((status = 200, body = TestCount), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(super) async fn upload_tests_zip(
