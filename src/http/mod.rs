@@ -19,14 +19,17 @@ mod problems;
 mod submissions;
 mod users;
 
-use axum::{middleware::from_extractor_with_state, Router};
+use axum::{extract::DefaultBodyLimit, middleware::from_extractor_with_state, Router};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::app::{extract, AppState};
 
 /// Every route of the API, grouped by who may call it, and the OpenAPI document and `/docs`.
+/// Each group reads bodies up to its own limit (public routes: the application's default, the
+/// anonymous limit); the group's credentials are checked before any body is read.
 pub fn router(state: &AppState) -> Router<AppState> {
+    let limits = state.body_limits;
     let max_package_bytes = usize::try_from(state.problem_limits.max_package_bytes).unwrap_or(usize::MAX);
     let public = OpenApiRouter::new()
         .merge(health::router())
@@ -37,6 +40,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(auth::signed_in_router())
         .merge(account::signed_in_router())
         .merge(submissions::signed_in_router())
+        .route_layer(DefaultBodyLimit::max(limits.user))
         .route_layer(from_extractor_with_state::<extract::CurrentUser, _>(
             state.clone(),
         ));
@@ -44,6 +48,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(users::admin_router())
         .merge(problems::admin_router(max_package_bytes))
         .merge(submissions::admin_router())
+        .route_layer(DefaultBodyLimit::max(limits.admin))
         .route_layer(from_extractor_with_state::<extract::Admin, _>(state.clone()));
     openapi::Guard(openapi::Access::SignedIn).modify(signed_in.get_openapi_mut());
     openapi::Guard(openapi::Access::Admin).modify(admin.get_openapi_mut());
