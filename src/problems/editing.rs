@@ -73,10 +73,19 @@ pub fn check_test_path(what: &str, text: &str, allow_slash: bool) -> Result<(), 
     }
 }
 
-/// A transaction holding the writers' lock.
-async fn begin_writing(db: &PgPool) -> Result<Transaction<'static, Postgres>, EditError> {
+/// A transaction holding the writers' lock and problem `problem_id`'s row, so one writer at a
+/// time edits a problem's test cases and validator: two additions of the same test case would
+/// otherwise both find none to replace, and the second fail on the unique key. (`NO KEY`: new
+/// submissions to the problem, which only reference it, do not wait.)
+async fn begin_writing(db: &PgPool, problem_id: Uuid) -> Result<Transaction<'static, Postgres>, EditError> {
     let mut transaction = db.begin().await?;
     objects::lock_for_writing(&mut transaction).await?;
+    sqlx::query!(
+        "SELECT id FROM problems WHERE id = $1 FOR NO KEY UPDATE",
+        problem_id
+    )
+    .fetch_optional(&mut *transaction)
+    .await?;
     Ok(transaction)
 }
 
@@ -119,7 +128,7 @@ async fn upsert_tests_in(
     tests: Vec<NewTest>,
     uploads: &mut Uploads,
 ) -> Result<(usize, Vec<String>), EditError> {
-    let mut transaction = begin_writing(db).await?;
+    let mut transaction = begin_writing(db, problem_id).await?;
     let mut replaced = Vec::new();
     for test in tests {
         let old = sqlx::query!(
@@ -159,7 +168,7 @@ pub async fn delete_test(
     id: Uuid,
 ) -> Result<bool, EditError> {
     let result = async {
-        let mut transaction = begin_writing(db).await?;
+        let mut transaction = begin_writing(db, problem_id).await?;
         let old = sqlx::query!(
             "DELETE FROM test_cases WHERE problem_id = $1 AND id = $2 RETURNING input_sha256, answer_sha256",
             problem_id,
@@ -181,7 +190,7 @@ pub async fn delete_test(
 /// Puts the test cases in the order of `ids`, which must name each of them once. Samples stay
 /// before secret cases whatever the order given.
 pub async fn reorder_tests(db: &PgPool, problem_id: Uuid, ids: Vec<Uuid>) -> Result<(), EditError> {
-    let mut transaction = begin_writing(db).await?;
+    let mut transaction = begin_writing(db, problem_id).await?;
     let mut current = sqlx::query_scalar!("SELECT id FROM test_cases WHERE problem_id = $1", problem_id)
         .fetch_all(&mut *transaction)
         .await?;
@@ -304,7 +313,7 @@ async fn set_validator_in(
     files: Vec<(String, Bytes)>,
     uploads: &mut Uploads,
 ) -> Result<((), Vec<String>), EditError> {
-    let mut transaction = begin_writing(db).await?;
+    let mut transaction = begin_writing(db, problem_id).await?;
     let replaced = remove_validator_files(&mut transaction, problem_id).await?;
     for (name, bytes) in files {
         let path = format!("{VALIDATOR_DIR}/{name}");
@@ -320,7 +329,7 @@ async fn set_validator_in(
 /// Goes back to the default validator, deleting the custom one.
 pub async fn remove_validator(db: &PgPool, store: &SharedStore, problem_id: Uuid) -> Result<(), EditError> {
     let result = async {
-        let mut transaction = begin_writing(db).await?;
+        let mut transaction = begin_writing(db, problem_id).await?;
         let replaced = remove_validator_files(&mut transaction, problem_id).await?;
         // Flags meant for the custom validator may mean nothing to the default one; keep them
         // only if it accepts them, so the problem still judges and exports cleanly.

@@ -226,3 +226,23 @@ async fn admins_add_replace_upload_delete_and_reorder_test_cases() {
         "nothing changed"
     );
 }
+
+#[tokio::test]
+async fn the_same_test_case_added_many_times_at_once_is_stored_once_without_a_server_error() {
+    let (app, admin, _) = app_with_callers(AppOptions::default()).await;
+    create(&app, &admin, json!({ "slug": "racing", "title": "Racing" })).await;
+    let additions = (0..8).map(|round| {
+        app.call(
+            Method::POST,
+            "/api/v1/problems/racing/tests",
+            Some(&admin),
+            Some(json!({ "kind": "sample", "name": "same", "input": format!("{round}\n"), "answer": "1\n" })),
+        )
+    });
+    for response in futures::future::join_all(additions).await {
+        let (status, body) = answer(response).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body, json!({ "test_count": 1 }));
+    }
+    assert_eq!(tests_of(&app, &admin, "racing").await.len(), 1);
+}
