@@ -3,7 +3,8 @@
 
 Starts the debug `coderank serve` (no judging slots, objects in a scratch directory) on a free
 port against a scratch database, seeds a little data through the API (an admin and a user made
-with `coderank user create`, a published problem with tests, a queued submission), then runs
+with `coderank user create`, a published problem with tests, a queued submission, which half
+of the generated path parameters then name), then runs
 schemathesis from `/api/v1/openapi.json` three times: as an anonymous caller, as the user and
 as the admin (destructive operations included: the data is scratch). Every run uses the checks
 `not_a_server_error`, `status_code_conformance`, `response_schema_conformance` and
@@ -191,12 +192,28 @@ def seed(server, admin, user):
     expect(200, http("PATCH", f"{base}/api/v1/problems/{SLUG}", {"published": True}, token=admin),
            "publish the problem")
     source = "a, b = map(int, input().split())\nprint(a + b)\n"
-    expect(202, http("POST", f"{base}/api/v1/submissions",
-                     {"problem": SLUG, "language": "python3", "source": source}, token=user),
-           "submit a solution")
+    submitted = expect(202, http("POST", f"{base}/api/v1/submissions",
+                                 {"problem": SLUG, "language": "python3", "source": source}, token=user),
+                       "submit a solution")
+    return submitted["id"]
 
 
-def schemathesis(st, server, scratch, callers, args):
+def config(scratch, submission):
+    """A schemathesis configuration that uses the seeded problem and submission for half of the
+    path parameters, so operations reach real rows and their answers' schemas are checked too."""
+    path = os.path.join(scratch.dir, "schemathesis.toml")
+    with open(path, "w") as toml:
+        toml.write(
+            f'[dictionaries.slugs]\nvalues = ["{SLUG}"]\n\n'
+            f'[dictionaries.ids]\nvalues = ["{submission}"]\n\n'
+            "[parameters]\n"
+            '"path.slug" = { dictionary = "slugs", probability = 0.5 }\n'
+            '"path.id" = { dictionary = "ids", probability = 0.5 }\n'
+        )
+    return path
+
+
+def schemathesis(st, settings, server, scratch, callers, args):
     """The schemathesis runs, one per caller, at once (most of a run's time is spent waiting for
     the server, e.g. a playground run that no worker judges); answers the callers that failed.
     Each run's output is printed whole when it ends."""
@@ -204,7 +221,7 @@ def schemathesis(st, server, scratch, callers, args):
     runs = []
     for who, token in callers:
         argv = [
-            st, "run", f"{server.base}/api/v1/openapi.json",
+            st, "--config-file", settings, "run", f"{server.base}/api/v1/openapi.json",
             "--checks", CHECKS,
             "--max-examples", str(args.max_examples),
             "--phases", "examples,coverage,fuzzing",
@@ -268,10 +285,10 @@ def main():
         user = api_token(server, coderank, scratch, "user@conformance.test", admin=False)
         if args.keep:
             say(f"tokens: admin {admin} user {user}")
-        seed(server, admin, user)
+        settings = config(scratch, seed(server, admin, user))
         callers = [(who, token) for who, token in [("anonymous", None), ("user", user), ("admin", admin)]
                    if not args.only or who in args.only]
-        failed = schemathesis(args.schemathesis, server, scratch, callers, args)
+        failed = schemathesis(args.schemathesis, settings, server, scratch, callers, args)
         errors = [line for line in server.tail(10_000).splitlines() if " ERROR " in line or "panicked" in line]
         if errors:
             say("the server logged errors:\n" + "\n".join(errors[:20]))
