@@ -21,8 +21,10 @@ pub struct ListQuery {
     /// Only problems with this tag.
     pub tag: Option<String>,
     /// 1-based page number.
+    #[param(minimum = 1)]
     pub page: Option<u32>,
     /// Problems per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<u32>,
 }
 

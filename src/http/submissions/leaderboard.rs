@@ -15,7 +15,9 @@ use crate::{
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct LeaderboardQuery {
     /// 1 to 500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
 }
 

@@ -44,6 +44,7 @@ pub struct HistoryQuery {
     /// The `next` of the previous page.
     pub before: Option<Uuid>,
     /// 1 to 100 (default 50).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 
