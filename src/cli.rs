@@ -203,7 +203,9 @@ mod tests {
                 let Some(env) = arg.get_env().and_then(|env| env.to_str()) else {
                     continue;
                 };
-                let secret = env == "DATABASE_URL" || env.contains("SECRET") || env.contains("PASSWORD");
+                // `CODERANK_RATE_PASSWORD` is a rate limit, not a password.
+                let password = env.contains("PASSWORD") && !env.starts_with("CODERANK_RATE_");
+                let secret = env == "DATABASE_URL" || env.contains("SECRET") || password;
                 if secret && !arg.is_hide_env_values_set() {
                     found.push(format!("{path}: {env}"));
                 }

@@ -313,12 +313,16 @@ pub struct AccountsConfig {
     #[arg(long, env = "CODERANK_RATE_REGISTER", default_value = "20/h:40")]
     pub rate_register: RateSpec,
 
+    /// Password changes per user, and password-reset attempts per client IP.
+    #[arg(long, env = "CODERANK_RATE_PASSWORD", default_value = "10/h:10")]
+    pub rate_password: RateSpec,
+
     /// Take the client IP from the last `X-Forwarded-For` entry (set only behind a proxy that
     /// writes it); otherwise the TCP peer address is the client.
     #[arg(long, env = "CODERANK_TRUST_FORWARDED_FOR", default_value_t = false, action = clap::ArgAction::Set)]
     pub trust_forwarded_for: bool,
 
-    /// OAuth providers to offer, comma-separated: `github`, `google`, or any other name for a
+    /// OAuth providers to offer, comma-separated: `github`, `google`, `facebook`, or any other name for a
     /// generic OpenID Connect provider. Each is configured by `CODERANK_OAUTH_<NAME>_*`
     /// variables (README, Configuration).
     #[arg(
