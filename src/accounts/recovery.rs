@@ -46,7 +46,9 @@ pub async fn change_password(
 /// A reset link just issued: the only place its token exists besides the holder's hands.
 #[derive(Debug)]
 pub struct ResetLink {
+    /// What the admin hands over: the page on the public URL, the token in the fragment.
     pub url: Url,
+    /// Shown beside the link, so the admin can tell the user how long it works.
     pub expires_at: DateTime<Utc>,
 }
 
