@@ -13,12 +13,12 @@
 use axum::{
     extract::{
         rejection::{JsonRejection, QueryRejection},
-        FromRequest, FromRequestParts,
+        FromRequest, FromRequestParts, Request,
     },
     http::{header, HeaderValue, Method, StatusCode, Uri},
     response::{IntoResponse, Response},
 };
-use serde::Serialize;
+use serde::{de::DeserializeOwned, Serialize};
 use utoipa::ToSchema;
 
 #[derive(Debug, thiserror::Error)]
@@ -53,8 +53,21 @@ pub enum AppError {
 }
 
 // Faults of the database, a blocking task or our own serialisation are the server's: each
-// becomes a 500 whose cause is logged, never shown.
+// becomes a 500 whose cause is logged, never shown (but see `refused_text` below).
 internal_from!(AppError: sqlx::Error, tokio::task::JoinError, serde_json::Error);
+
+/// The message for text PostgreSQL refused to store, if that is what `err` is: a NUL character
+/// (SQLSTATE 22021) or another byte sequence that is not UTF-8 text. Requests are checked for NUL
+/// at the edge; this keeps any text that still reaches a query a client's error, never a 500.
+fn refused_text(err: &anyhow::Error) -> Option<String> {
+    let code = err
+        .chain()
+        .find_map(|cause| cause.downcast_ref::<sqlx::Error>())
+        .and_then(|err| err.as_database_error())
+        .and_then(|err| err.code())?;
+    matches!(code.as_ref(), "22021" | "22P05")
+        .then(|| "text may not hold a NUL character (\\u0000) or bytes that are not UTF-8".to_owned())
+}
 
 impl From<crate::problems::fields::FieldError> for AppError {
     fn from(err: crate::problems::fields::FieldError) -> Self {
@@ -150,12 +163,38 @@ impl AppError {
     }
 }
 
+impl AppError {
+    /// The error a response of `status` stands for, e.g. to answer a rejection of axum's in the
+    /// envelope. A status without a variant of its own is a client error named by its message.
+    pub fn with_status(status: StatusCode, message: String) -> Self {
+        match status {
+            StatusCode::UNAUTHORIZED => Self::Unauthorized(message),
+            StatusCode::FORBIDDEN => Self::Forbidden(message),
+            StatusCode::NOT_FOUND => Self::NotFound(message),
+            StatusCode::METHOD_NOT_ALLOWED => Self::MethodNotAllowed(message),
+            StatusCode::CONFLICT => Self::Conflict(message),
+            StatusCode::PAYLOAD_TOO_LARGE => Self::PayloadTooLarge(message),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::UnsupportedMediaType(message),
+            StatusCode::UNPROCESSABLE_ENTITY => Self::Unprocessable(message),
+            StatusCode::SERVICE_UNAVAILABLE => Self::Unavailable {
+                message,
+                details: serde_json::json!({}),
+            },
+            status if status.is_server_error() => Self::Internal(anyhow::anyhow!(message)),
+            _ => Self::BadRequest(message),
+        }
+    }
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
         let code = self.code();
         let mut retry_after = None;
         if let Self::Internal(err) = &self {
+            if let Some(message) = refused_text(err) {
+                return Self::Unprocessable(message).into_response();
+            }
             if matches!(err.downcast_ref::<sqlx::Error>(), Some(sqlx::Error::PoolTimedOut)) {
                 // Overload, not a bug: every database connection is busy. Clients retry.
                 tracing::warn!("no database connection free in time; answering 503");
@@ -215,10 +254,58 @@ pub async fn method_not_allowed(method: Method, uri: Uri) -> AppError {
     AppError::MethodNotAllowed(format!("{method} is not allowed on {}", uri.path()))
 }
 
-/// `axum::Json`, but a malformed body is answered in our envelope rather than axum's plain text.
-#[derive(Debug, Clone, Copy, Default, FromRequest)]
-#[from_request(via(axum::Json), rejection(AppError))]
+/// `axum::Json`, but a malformed body is answered in our envelope rather than axum's plain text,
+/// and a string holding a NUL character (`\u0000`), which PostgreSQL cannot store, is refused
+/// (422, naming where it is) before the handler runs.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
+        let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(request, state).await?;
+        if let Some(at) = nul_at(&value) {
+            let at = match at.strip_prefix('.') {
+                Some(path) => format!("`{path}` of the JSON body"),
+                None if at.is_empty() => "the JSON body".to_owned(),
+                None => format!("`{at}` of the JSON body"),
+            };
+            return Err(AppError::Unprocessable(format!(
+                "{at} may not hold a NUL character (\\u0000)"
+            )));
+        }
+        serde_path_to_error::deserialize(value).map(Json).map_err(|err| {
+            let at = err.path().to_string();
+            let err = err.into_inner();
+            AppError::Unprocessable(if at == "." {
+                format!("the JSON body does not fit: {err}")
+            } else {
+                format!("the JSON body does not fit at `{at}`: {err}")
+            })
+        })
+    }
+}
+
+/// Where in `value` a string (or an object's key) holds a NUL character: `""` for the body
+/// itself, else a path such as `.tests[2].input`.
+fn nul_at(value: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => text.contains('\0').then(String::new),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(index, item)| nul_at(item).map(|rest| format!("[{index}]{rest}"))),
+        Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            if key.contains('\0') {
+                return Some(format!(".{}", key.escape_default()));
+            }
+            nul_at(item).map(|rest| format!(".{key}{rest}"))
+        }),
+        _ => None,
+    }
+}
 
 impl<T: Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {

@@ -15,7 +15,7 @@ use sqlx::PgPool;
 
 use crate::{
     accounts::Accounts,
-    config::{ProblemsConfig, ServeConfig, SubmissionsConfig},
+    config::{BodyLimits, ProblemsConfig, ServeConfig, SubmissionsConfig},
     docker::DockerEngine,
     problems::cache::TestDataCache,
     storage::SharedStore,
@@ -45,6 +45,8 @@ pub struct AppState {
     pub cache: TestDataCache,
     /// Caps on sources.
     pub submission_limits: Arc<SubmissionsConfig>,
+    /// The largest request bodies of anonymous callers, users and admins.
+    pub body_limits: BodyLimits,
     /// Submission changes and finished playground runs from PostgreSQL, for WebSocket clients
     /// and requests waiting for a run.
     pub events: Events,
@@ -82,6 +84,7 @@ impl AppState {
             problem_limits: Arc::new(config.problems.clone()),
             cache,
             submission_limits: Arc::new(config.submissions.clone()),
+            body_limits: config.body_limits,
             events: Events::start(db),
         })
     }

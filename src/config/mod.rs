@@ -170,9 +170,8 @@ pub struct ServeConfig {
     #[arg(long, env = "CODERANK_READY_TIMEOUT_MS", default_value_t = 2000)]
     pub ready_timeout_ms: u64,
 
-    /// Largest request body accepted, in bytes.
-    #[arg(long, env = "CODERANK_MAX_BODY_BYTES", default_value_t = 64 * 1024 * 1024)]
-    pub max_body_bytes: usize,
+    #[command(flatten)]
+    pub body_limits: BodyLimits,
 
     #[command(flatten)]
     pub database: DatabaseConfig,
@@ -243,6 +242,34 @@ pub struct WorkerConfig {
 }
 
 /// Submissions and the playground.
+/// The largest request bodies, by who may send them. A body is read only after its sender is
+/// known (the signed-in and admin routes check credentials first), so an anonymous client can
+/// never make the server read more than `anonymous`.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct BodyLimits {
+    /// Largest body of a route anyone may call (sign-in, registration, token refresh), in bytes.
+    #[arg(
+        long = "max-anonymous-body-bytes",
+        env = "CODERANK_MAX_ANONYMOUS_BODY_BYTES",
+        default_value_t = 64 * 1024
+    )]
+    pub anonymous: usize,
+
+    /// Largest body of a signed-in user's request (a submission, a playground run and its
+    /// input), in bytes.
+    #[arg(
+        long = "max-user-body-bytes",
+        env = "CODERANK_MAX_USER_BODY_BYTES",
+        default_value_t = 2 * 1024 * 1024
+    )]
+    pub user: usize,
+
+    /// Largest body of an admin's request (problem edits, test cases sent as JSON), in bytes.
+    /// Zips of packages and test data may be up to --max-package-bytes.
+    #[arg(long = "max-body-bytes", env = "CODERANK_MAX_BODY_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub admin: usize,
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct SubmissionsConfig {
     /// Judging slots to run inside `coderank serve` (0: judge in separate `coderank worker`s).

@@ -17,14 +17,17 @@ mod problems;
 mod submissions;
 mod users;
 
-use axum::{middleware::from_extractor_with_state, Router};
+use axum::{extract::DefaultBodyLimit, middleware::from_extractor_with_state, Router};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::app::{extract, AppState};
 
 /// Every route of the API, grouped by who may call it, and the OpenAPI document and `/docs`.
+/// Each group reads bodies up to its own limit (public routes: the application's default, the
+/// anonymous limit); the group's credentials are checked before any body is read.
 pub fn router(state: &AppState) -> Router<AppState> {
+    let limits = state.body_limits;
     let max_package_bytes = usize::try_from(state.problem_limits.max_package_bytes).unwrap_or(usize::MAX);
     let public = OpenApiRouter::new()
         .merge(health::router())
@@ -35,6 +38,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(auth::signed_in_router())
         .merge(account::signed_in_router())
         .merge(submissions::signed_in_router())
+        .route_layer(DefaultBodyLimit::max(limits.user))
         .route_layer(from_extractor_with_state::<extract::CurrentUser, _>(
             state.clone(),
         ));
@@ -42,6 +46,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(users::admin_router())
         .merge(problems::admin_router(max_package_bytes))
         .merge(submissions::admin_router())
+        .route_layer(DefaultBodyLimit::max(limits.admin))
         .route_layer(from_extractor_with_state::<extract::Admin, _>(state.clone()));
     let (api, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(public)

@@ -32,16 +32,11 @@ pub async fn update(db: &mut sqlx::PgConnection, user_id: Uuid, problem_id: Uuid
     )
     .execute(&mut *db)
     .await?;
-    sqlx::query!(
-        r#"INSERT INTO user_stats (user_id, solved, attempts, reached_at)
-           SELECT $1, count(solved_at)::int, COALESCE(sum(attempts), 0)::int, max(solved_at)
-           FROM user_problem_stats WHERE user_id = $1
-           ON CONFLICT (user_id) DO UPDATE
-           SET solved = EXCLUDED.solved, attempts = EXCLUDED.attempts, reached_at = EXCLUDED.reached_at"#,
-        user_id
-    )
-    .execute(&mut *db)
-    .await?;
+    // The totals count problems everyone sees; migration 0007 defines the function and keeps
+    // the totals right when a problem is published, unpublished or archived.
+    sqlx::query!("SELECT refresh_user_stats($1)", user_id)
+        .execute(&mut *db)
+        .await?;
     Ok(())
 }
 
@@ -93,22 +88,30 @@ pub struct Attempted {
     pub attempts: i32,
 }
 
-/// Every problem `user_id` has submitted to, by slug.
+/// Every problem `user_id` has submitted to, by slug; problems hidden from contestants
+/// (unpublished or archived) only `with_hidden_problems` (for admins).
 #[tracing::instrument(skip(db))]
-pub async fn attempted(db: &PgPool, user_id: Uuid) -> sqlx::Result<Vec<Attempted>> {
+pub async fn attempted(
+    db: &PgPool,
+    user_id: Uuid,
+    with_hidden_problems: bool,
+) -> sqlx::Result<Vec<Attempted>> {
     sqlx::query_as::<_, Attempted>(
         r#"SELECT p.slug, p.title, ups.solved_at IS NOT NULL AS solved, ups.attempts
            FROM user_problem_stats ups JOIN problems p ON p.id = ups.problem_id
-           WHERE ups.user_id = $1 ORDER BY p.slug"#,
+           WHERE ups.user_id = $1 AND ($2 OR (p.published AND p.archived_at IS NULL))
+           ORDER BY p.slug"#,
     )
     .bind(user_id)
+    .bind(with_hidden_problems)
     .fetch_all(db)
     .await
 }
 
-/// The slugs of the problems a user solved.
+/// The slugs of the problems a user solved, to mark them in a listing (which itself decides
+/// which problems its reader sees).
 pub async fn solved_slugs(db: &PgPool, user_id: Uuid) -> sqlx::Result<std::collections::HashSet<String>> {
-    Ok(attempted(db, user_id)
+    Ok(attempted(db, user_id, true)
         .await?
         .into_iter()
         .filter(|attempt| attempt.solved)
@@ -134,7 +137,8 @@ pub async fn read(db: &PgPool, limit: i64, offset: i64) -> sqlx::Result<Leaderbo
     let per_problem = sqlx::query!(
         r#"SELECT ups.user_id, p.slug, ups.attempts, ups.solved_at
            FROM user_problem_stats ups JOIN problems p ON p.id = ups.problem_id
-           WHERE ups.user_id = ANY($1) ORDER BY p.slug"#,
+           WHERE ups.user_id = ANY($1) AND p.published AND p.archived_at IS NULL
+           ORDER BY p.slug"#,
         &user_ids
     )
     .fetch_all(db)
@@ -165,6 +169,7 @@ pub async fn read(db: &PgPool, limit: i64, offset: i64) -> sqlx::Result<Leaderbo
                count(ups.solved_at) AS "solved_by!",
                COALESCE(count(ups.solved_at)::float8 / NULLIF(count(ups.user_id), 0), 0) AS "acceptance_rate!"
            FROM problems p JOIN user_problem_stats ups ON ups.problem_id = p.id
+           WHERE p.published AND p.archived_at IS NULL
            GROUP BY p.id ORDER BY p.slug"#
     )
     .fetch_all(db)

@@ -8,7 +8,7 @@ use sqlx::{types::Json, PgPool};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::queue;
+use super::{queue, view::Viewer};
 use crate::judge::{
     report::{CompileReport, TestReport},
     verdict::Verdict,
@@ -197,8 +197,10 @@ pub async fn notify(db: impl sqlx::PgExecutor<'_>, submission_id: Uuid, user_id:
     Ok(())
 }
 
-/// One submission with its current judging.
-pub async fn find(db: &PgPool, id: Uuid) -> sqlx::Result<Option<SubmissionRow>> {
+/// One submission with its current judging, if `reader` may see it: a submission to a problem
+/// hidden from contestants (unpublished or archived) is seen by admins and its author only, so
+/// nothing of such a problem, not even its slug, reaches anyone else.
+pub async fn find(db: &PgPool, id: Uuid, reader: Viewer) -> sqlx::Result<Option<SubmissionRow>> {
     sqlx::query_as!(
         SubmissionRow,
         r#"SELECT s.id, s.user_id, u.display_name AS user_name, s.problem_id, p.slug AS problem_slug,
@@ -210,8 +212,10 @@ pub async fn find(db: &PgPool, id: Uuid) -> sqlx::Result<Option<SubmissionRow>> 
            JOIN users u ON u.id = s.user_id
            JOIN problems p ON p.id = s.problem_id
            JOIN judgings j ON j.id = s.current_judging_id
-           WHERE s.id = $1"#,
-        id
+           WHERE s.id = $1 AND ($2 OR s.user_id = $3 OR (p.published AND p.archived_at IS NULL))"#,
+        id,
+        reader.admin,
+        reader.user_id
     )
     .fetch_optional(db)
     .await
@@ -227,6 +231,9 @@ pub struct Filter {
     /// Only submissions older than this one (keyset pagination).
     pub before: Option<Uuid>,
     pub limit: i64,
+    /// Who reads: submissions to problems hidden from contestants are listed only for admins
+    /// and their authors, as in [`find`].
+    pub reader: Viewer,
 }
 
 /// Submissions matching `filter`, newest first.
@@ -247,6 +254,7 @@ pub async fn list(db: &PgPool, filter: &Filter) -> sqlx::Result<Vec<SubmissionRo
              AND ($3::text IS NULL OR j.verdict = $3)
              AND ($4::text IS NULL OR s.language = $4)
              AND ($5::uuid IS NULL OR (s.created_at, s.id) < (SELECT created_at, id FROM submissions WHERE id = $5))
+             AND ($7 OR s.user_id = $8 OR (p.published AND p.archived_at IS NULL))
            ORDER BY s.created_at DESC, s.id DESC
            LIMIT $6"#,
         filter.user_id,
@@ -255,6 +263,8 @@ pub async fn list(db: &PgPool, filter: &Filter) -> sqlx::Result<Vec<SubmissionRo
         filter.language,
         filter.before,
         filter.limit,
+        filter.reader.admin,
+        filter.reader.user_id,
     )
     .fetch_all(db)
     .await

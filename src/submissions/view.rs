@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use super::records::{self, JudgingStatus, JudgingSummary, SubmissionRow};
 use crate::{
+    accounts::users::{Role, User},
     judge::verdict::Verdict,
     problems::{cache::TestDataCache, records as problems, view::shown},
 };
@@ -22,6 +23,16 @@ use crate::{
 pub struct Viewer {
     pub user_id: Option<Uuid>,
     pub admin: bool,
+}
+
+impl Viewer {
+    /// `user` signed in, or an anonymous visitor.
+    pub fn of(user: Option<&User>) -> Self {
+        Self {
+            user_id: user.map(|user| user.id),
+            admin: user.is_some_and(|user| user.role == Role::Admin),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -14,7 +14,7 @@ use super::{markdown, problems::seconds, render, submissions::Line, Nav, PageAdm
 use crate::{
     app::{error::AppError, AppState},
     problems::records,
-    submissions::queue,
+    submissions::{queue, view::Viewer as Reader},
 };
 
 pub fn router() -> Router<AppState> {
@@ -200,6 +200,15 @@ async fn status(
         nav,
         depth,
         workers,
-        recent: super::submissions::recent(&state, None, 30).await?,
+        recent: super::submissions::recent(
+            &state,
+            None,
+            30,
+            Reader {
+                user_id: None,
+                admin: true,
+            },
+        )
+        .await?,
     })
 }

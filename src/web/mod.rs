@@ -46,7 +46,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/users/{id}", get(users::profile))
         .merge(problems::router())
         .merge(submissions::router())
-        .merge(admin::router())
+        // The statement preview reads an admin's draft, as large as the API lets admins send.
+        .merge(admin::router().route_layer(axum::extract::DefaultBodyLimit::max(state.body_limits.admin)))
         .layer(middleware::from_fn_with_state(state, with_nav));
     Router::new()
         .route("/static/{*path}", get(assets::serve))
@@ -269,12 +270,18 @@ pub fn render(page: &impl Template) -> Result<Html<String>, PageError> {
 /// Answers a path no route takes: a page for a browser asking for one, the API's JSON envelope
 /// for anyone else (and for every path under `/api/`).
 pub async fn not_found(method: Method, uri: Uri, headers: HeaderMap) -> Response {
+    let error = crate::app::error::not_found(method, uri.clone()).await;
+    answer(error, &uri, &headers)
+}
+
+/// An error answered before any route: as a page for a browser asking for one outside `/api/`,
+/// as the API's JSON envelope otherwise.
+pub fn answer(error: AppError, uri: &Uri, headers: &HeaderMap) -> Response {
     let wants_page = !uri.path().starts_with("/api/")
         && headers
             .get(header::ACCEPT)
             .and_then(|accept| accept.to_str().ok())
             .is_some_and(|accept| accept.contains("text/html"));
-    let error = crate::app::error::not_found(method, uri).await;
     if wants_page {
         PageError::from(error).into_response()
     } else {

@@ -90,7 +90,7 @@ async fn list(
     let page = query.page.unwrap_or(1).max(1);
     let listing = records::list(&state.db, admin, search, tag, PER_PAGE, (page - 1) * PER_PAGE).await?;
     let marks: HashMap<String, bool> = match &viewer.current {
-        Some(current) => leaderboard::attempted(&state.db, current.user.id)
+        Some(current) => leaderboard::attempted(&state.db, current.user.id, admin)
             .await?
             .into_iter()
             .map(|attempt| (attempt.slug, attempt.solved))

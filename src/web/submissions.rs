@@ -15,7 +15,10 @@ use super::{render, Nav, PageAdmin, PageError, SignedIn, Viewer};
 use crate::{
     app::{error::AppError, AppState},
     judge::verdict::Verdict,
-    submissions::records::{self, Filter, SubmissionRow},
+    submissions::{
+        records::{self, Filter, SubmissionRow},
+        view::Viewer as Reader,
+    },
 };
 
 pub fn router() -> Router<AppState> {
@@ -87,7 +90,8 @@ async fn submission(
     viewer: Viewer,
     Path(id): Path<Uuid>,
 ) -> Result<Html<String>, PageError> {
-    let row = records::find(&state.db, id)
+    let reader = Reader::of(viewer.current.as_ref().map(|current| &current.user));
+    let row = records::find(&state.db, id, reader)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no submission {id}")))?;
     let admin = viewer.nav.is_admin();
@@ -138,21 +142,33 @@ async fn mine(
     Query(query): Query<ListQuery>,
 ) -> Result<Html<String>, PageError> {
     let user = Some(current.user.id);
-    listing(&state, nav, "My submissions", "/submissions", user, query).await
+    let reader = Reader::of(Some(&current.user));
+    listing(&state, nav, reader, "My submissions", "/submissions", user, query).await
 }
 
 async fn all(
     State(state): State<AppState>,
-    PageAdmin(SignedIn { nav, .. }): PageAdmin,
+    PageAdmin(SignedIn { current, nav }): PageAdmin,
     Query(query): Query<ListQuery>,
 ) -> Result<Html<String>, PageError> {
     let user = query.user;
-    listing(&state, nav, "All submissions", "/admin/submissions", user, query).await
+    let reader = Reader::of(Some(&current.user));
+    listing(
+        &state,
+        nav,
+        reader,
+        "All submissions",
+        "/admin/submissions",
+        user,
+        query,
+    )
+    .await
 }
 
 async fn listing(
     state: &AppState,
     nav: Nav,
+    reader: Reader,
     heading: &'static str,
     action: &'static str,
     user_id: Option<Uuid>,
@@ -175,6 +191,7 @@ async fn listing(
             language: language.clone(),
             before: query.before,
             limit: PAGE + 1,
+            reader,
         },
     )
     .await?;
@@ -221,10 +238,17 @@ async fn listing(
 }
 
 /// The latest submissions of one user (profile) or of everyone (status page).
-pub async fn recent(state: &AppState, user_id: Option<Uuid>, limit: i64) -> Result<Vec<Line>, PageError> {
+/// Submissions to problems hidden from contestants are shown to admins and their authors only.
+pub async fn recent(
+    state: &AppState,
+    user_id: Option<Uuid>,
+    limit: i64,
+    reader: Reader,
+) -> Result<Vec<Line>, PageError> {
     let filter = Filter {
         user_id,
         limit,
+        reader,
         ..Filter::default()
     };
     Ok(records::list(&state.db, &filter)

@@ -13,7 +13,7 @@ use super::{render, submissions::Line, Nav, PageError, Viewer};
 use crate::{
     accounts::{users, SignInOptions},
     app::{error::AppError, AppState},
-    submissions::leaderboard,
+    submissions::{leaderboard, view::Viewer as Reader},
 };
 
 #[derive(Debug, Deserialize)]
@@ -150,7 +150,9 @@ pub async fn profile(
     let user = users::find(&state.db, id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no user {id}")))?;
-    let (solved, unsolved): (Vec<_>, Vec<_>) = leaderboard::attempted(&state.db, id)
+    let reader = Reader::of(viewer.current.as_ref().map(|current| &current.user));
+    let own_or_admin = reader.admin || reader.user_id == Some(id);
+    let (solved, unsolved): (Vec<_>, Vec<_>) = leaderboard::attempted(&state.db, id, own_or_admin)
         .await?
         .into_iter()
         .partition(|attempt| attempt.solved);
@@ -176,6 +178,6 @@ pub async fn profile(
         since: user.created_at.format("%Y-%m-%d").to_string(),
         solved: tried(solved),
         unsolved: tried(unsolved),
-        recent: super::submissions::recent(&state, Some(id), 20).await?,
+        recent: super::submissions::recent(&state, Some(id), 20, reader).await?,
     })
 }

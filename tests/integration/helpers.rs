@@ -12,8 +12,8 @@ use std::{
 };
 
 use coderank::config::{
-    AccountsConfig, DatabaseConfig, DockerConfig, JudgeWorkerConfig, ProblemsConfig, RateSpec, ServeConfig,
-    StorageConfig, StorageKind, SubmissionsConfig,
+    AccountsConfig, BodyLimits, DatabaseConfig, DockerConfig, JudgeWorkerConfig, ProblemsConfig, RateSpec,
+    ServeConfig, StorageConfig, StorageKind, SubmissionsConfig,
 };
 use secrecy::SecretString;
 use tokio::{net::TcpListener, sync::oneshot, task::AbortHandle};
@@ -247,7 +247,11 @@ pub async fn spawn_app(options: AppOptions) -> TestApp {
         bind: "127.0.0.1:0".parse().expect("address"),
         no_migrate: false,
         ready_timeout_ms: 2_000,
-        max_body_bytes: 1024 * 1024,
+        body_limits: BodyLimits {
+            anonymous: 64 * 1024,
+            user: 2 * 1024 * 1024,
+            admin: 1024 * 1024,
+        },
         database: DatabaseConfig {
             url: SecretString::from(database_url.clone()),
             max_connections: 4,

@@ -11,6 +11,7 @@ mod cli;
 mod errors;
 mod health;
 mod helpers;
+mod hostile_clients;
 mod integrity;
 mod judge;
 mod judge_images;

@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{find_submission, view_for};
+use super::{find_submission, view_for, viewer};
 use crate::{
     app::{
         error::{AppError, ErrorBody, Json},
@@ -44,6 +44,7 @@ pub(super) async fn judge_status(
     let workers = queue::workers(&state.db).await?;
     let filter = Filter {
         limit: 20,
+        reader: viewer(Some(&admin)),
         ..Filter::default()
     };
     let rows = records::list(&state.db, &filter).await?;
@@ -71,10 +72,10 @@ pub struct Rejudged {
     responses((status = 202, body = Rejudged), (status = 404, body = ErrorBody)))]
 pub(super) async fn rejudge_submission(
     State(state): State<AppState>,
-    _admin: Admin,
+    Admin(admin): Admin,
     Path(id): Path<Uuid>,
 ) -> Result<(StatusCode, Json<Rejudged>), AppError> {
-    find_submission(&state, id).await?;
+    find_submission(&state, id, Some(&admin)).await?;
     let mut transaction = state.db.begin().await?;
     records::rejudge(&mut transaction, id).await?;
     transaction.commit().await?;

@@ -19,13 +19,15 @@ use crate::{
         extract::{CurrentUser, MaybeUser},
         AppState,
     },
-    submissions::records::{self, JudgingStatus},
+    submissions::records::JudgingStatus,
 };
 
 /// Watch one submission over a WebSocket: its current state at once, then a message at every
 /// change (status, tests judged, verdict); the server closes after the final verdict.
 #[utoipa::path(get, path = "/api/v1/submissions/{id}/ws", tag = "submissions", params(("id" = Uuid, Path)),
     responses((status = 101, description = "Switching to the WebSocket protocol; messages are SubmissionView JSON"),
+        (status = 400, body = ErrorBody, description = "Not a WebSocket handshake (no `Upgrade: websocket`)"),
+        (status = 403, body = ErrorBody, description = "The Origin header names another site"),
         (status = 404, body = ErrorBody)))]
 pub(super) async fn watch_submission(
     State(state): State<AppState>,
@@ -33,14 +35,16 @@ pub(super) async fn watch_submission(
     Path(id): Path<Uuid>,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, AppError> {
-    find_submission(&state, id).await?;
+    find_submission(&state, id, viewer.as_ref()).await?;
     Ok(upgrade.on_upgrade(move |socket| watch(state, socket, viewer, Watch::One(id))))
 }
 
 /// Watch all of the caller's own submissions over a WebSocket: a message at every change.
 #[utoipa::path(get, path = "/api/v1/submissions/ws", tag = "submissions", security(("bearer" = []), ("session" = [])),
     responses((status = 101, description = "Switching to the WebSocket protocol; messages are SubmissionView JSON"),
-        (status = 401, body = ErrorBody)))]
+        (status = 400, body = ErrorBody, description = "Not a WebSocket handshake (no `Upgrade: websocket`)"),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "The Origin header names another site")))]
 pub(super) async fn watch_mine(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -105,7 +109,7 @@ async fn send_state(
     viewer: Option<&CurrentUser>,
     id: Uuid,
 ) -> Option<bool> {
-    let row = records::find(&state.db, id).await.ok()??;
+    let row = super::find_submission(state, id, viewer).await.ok()?;
     let finished = row.status == JudgingStatus::Finished;
     let view = view_for(state, row, viewer, true).await.ok()?;
     let text = serde_json::to_string(&view).ok()?;

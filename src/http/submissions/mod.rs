@@ -15,7 +15,6 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use crate::{
-    accounts::users::Role,
     app::{error::AppError, extract::CurrentUser, AppState},
     submissions::{
         records::{self, SubmissionRow},
@@ -49,18 +48,21 @@ pub fn admin_router() -> OpenApiRouter<AppState> {
         .routes(routes!(judging::judge_status))
 }
 
-async fn find_submission(state: &AppState, id: Uuid) -> Result<SubmissionRow, AppError> {
-    records::find(&state.db, id)
+/// A submission `current` may see: one to a problem hidden from contestants is not found for
+/// anyone but admins and its author.
+async fn find_submission(
+    state: &AppState,
+    id: Uuid,
+    current: Option<&CurrentUser>,
+) -> Result<SubmissionRow, AppError> {
+    records::find(&state.db, id, viewer(current))
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no submission {id}")))
 }
 
 /// The caller as the submissions' view sees them.
 fn viewer(current: Option<&CurrentUser>) -> Viewer {
-    Viewer {
-        user_id: current.map(|current| current.user.id),
-        admin: current.is_some_and(|current| current.user.role == Role::Admin),
-    }
+    Viewer::of(current.map(|current| &current.user))
 }
 
 /// What `current` may see of `row`; `detailed` adds tests and judgings.

@@ -27,7 +27,7 @@ pub(super) async fn get_submission(
     MaybeUser(viewer): MaybeUser,
     Path(id): Path<Uuid>,
 ) -> Result<Json<SubmissionView>, AppError> {
-    let row = find_submission(&state, id).await?;
+    let row = find_submission(&state, id, viewer.as_ref()).await?;
     Ok(Json(view_for(&state, row, viewer.as_ref(), true).await?))
 }
 
@@ -72,6 +72,7 @@ pub(super) async fn list_submissions(
         language: query.language,
         before: query.before,
         limit: limit + 1,
+        reader: super::viewer(viewer.as_ref()),
     };
     let mut rows = records::list(&state.db, &filter).await?;
     let more = rows.len() as i64 > limit;

@@ -3,6 +3,7 @@
 //! This module holds what the topic files share: importing a sample problem, submitting, waiting
 //! for a verdict, sources with known verdicts, and `coderank worker` processes.
 
+mod hidden_problems;
 mod history;
 mod leaderboard;
 mod live;
@@ -117,7 +118,7 @@ async fn get_json(app: &TestApp, path: &str, bearer: Option<&str>) -> Value {
 }
 
 /// Creates and publishes, through the admin API, a one-test problem whose answer is its input.
-async fn echo_problem(app: &TestApp, admin: &str, slug: &str, publish: bool) {
+pub(crate) async fn echo_problem(app: &TestApp, admin: &str, slug: &str, publish: bool) {
     let created = app
         .call(
             Method::POST,

@@ -4,13 +4,15 @@
 //! ([`crate::app`]), the two adapters side by side ([`crate::http`] for the JSON API,
 //! [`crate::web`] for the pages), the metrics route and the layers every request passes.
 
+mod edge;
+
 use std::{future::Future, net::SocketAddr};
 
 use anyhow::Context;
 use axum::{
     extract::DefaultBodyLimit,
     http::{HeaderName, Request},
-    middleware::from_fn,
+    middleware::{from_fn, from_fn_with_state},
     Router,
 };
 use tokio::net::TcpListener;
@@ -31,15 +33,18 @@ use crate::{
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The whole application: the API (with its OpenAPI document), the web pages, `/metrics`, and
-/// the layers that every request passes (request id, tracing, metrics, body limit, panic to 500).
-pub fn app(state: AppState, max_body_bytes: usize) -> Router {
+/// the layers that every request passes (request id, tracing, metrics, the rules of [`edge`],
+/// the anonymous body limit that routes for users and admins raise, panic to 500).
+pub fn app(state: AppState) -> Router {
     let refresh = crate::submissions::queue::metrics_refresh(state.db.clone());
+    let max_body_bytes = state.body_limits.anonymous;
     crate::http::router(&state)
         // The web UI's pages, outside the OpenAPI document.
         .merge(crate::web::router(state.clone()))
         .merge(crate::telemetry::metrics::router(refresh))
         .fallback(crate::web::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(from_fn_with_state(state.clone(), edge::guard))
         .layer(from_fn(crate::http::metrics::track))
         .layer(
             ServiceBuilder::new()
@@ -94,7 +99,7 @@ impl Server {
             .with_context(|| format!("cannot listen on {}", config.bind))?;
         Ok(Self {
             listener,
-            app: app(state, config.max_body_bytes),
+            app: app(state),
             worker,
         })
     }
