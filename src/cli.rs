@@ -193,6 +193,32 @@ mod tests {
         Cli::try_parse_from(["coderank", "migrate"]).expect("migrate parses");
     }
 
+    /// Every setting that can hold a secret (a password in a URL, a key, a client secret) hides
+    /// its environment value from `--help`, in every subcommand that takes it.
+    #[test]
+    fn no_help_prints_the_value_of_a_secret_setting() {
+        use clap::CommandFactory;
+        fn walk(command: &clap::Command, path: &str, found: &mut Vec<String>) {
+            for arg in command.get_arguments() {
+                let Some(env) = arg.get_env().and_then(|env| env.to_str()) else {
+                    continue;
+                };
+                // `CODERANK_RATE_PASSWORD` is a rate limit, not a password.
+                let password = env.contains("PASSWORD") && !env.starts_with("CODERANK_RATE_");
+                let secret = env == "DATABASE_URL" || env.contains("SECRET") || password;
+                if secret && !arg.is_hide_env_values_set() {
+                    found.push(format!("{path}: {env}"));
+                }
+            }
+            for sub in command.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), found);
+            }
+        }
+        let mut shown = Vec::new();
+        walk(&Cli::command(), "coderank", &mut shown);
+        assert!(shown.is_empty(), "--help would print these secrets: {shown:?}");
+    }
+
     #[test]
     fn the_clap_definition_is_consistent() {
         use clap::CommandFactory;

@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 
 use super::{
     keys::KeyRing,
-    passwords,
+    passwords, recovery,
     users::{self, CreateError, DisplayName, Email, NewPassword, Role},
 };
 use crate::config::DatabaseConfig;
@@ -21,6 +21,9 @@ pub enum UserCommand {
     List(ListArgs),
     /// Make a user an admin, or a plain user again.
     SetRole(SetRoleArgs),
+    /// Print a one-time link that lets its holder set the user's password (valid for an hour;
+    /// using it ends all the user's sessions). Hand it over yourself: no e-mail is sent.
+    ResetLink(ResetLinkArgs),
 }
 
 #[derive(Debug, Args)]
@@ -60,6 +63,17 @@ pub struct SetRoleArgs {
     pub database: DatabaseConfig,
 }
 
+#[derive(Debug, Args)]
+pub struct ResetLinkArgs {
+    /// The user: their e-mail address or their id.
+    pub user: String,
+    /// The URL users reach CodeRank at; the link is built on it.
+    #[arg(long, env = "CODERANK_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    pub public_url: url::Url,
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum AuthCommand {
     /// Sign new access tokens with a new key; tokens signed by the old one stay valid until
@@ -81,6 +95,7 @@ pub async fn user(command: UserCommand) -> anyhow::Result<()> {
         UserCommand::Create(args) => create(args).await,
         UserCommand::List(args) => list(args).await,
         UserCommand::SetRole(args) => set_role(args).await,
+        UserCommand::ResetLink(args) => reset_link(args).await,
     }
 }
 
@@ -167,5 +182,26 @@ async fn set_role(args: SetRoleArgs) -> anyhow::Result<()> {
         .with_context(|| format!("no user has the e-mail {}", email.as_str()))?;
     users::update(&db, user.id, Some(args.role), None).await?;
     println!("{} is now {}", email.as_str(), args.role.as_str());
+    Ok(())
+}
+
+async fn reset_link(args: ResetLinkArgs) -> anyhow::Result<()> {
+    let db = crate::db::connect(&args.database).await?;
+    let user = match args.user.parse::<uuid::Uuid>() {
+        Ok(id) => users::find(&db, id).await?,
+        Err(_) => {
+            let email = Email::parse(&args.user).map_err(anyhow::Error::msg)?;
+            users::find_by_email(&db, &email).await?
+        }
+    }
+    .with_context(|| format!("no user has the e-mail or id {}", args.user))?;
+    let link = recovery::issue_reset_link(&db, &args.public_url, user.id, None).await?;
+    eprintln!(
+        "a one-time link to set the password of {} ({}), valid until {}:",
+        user.display_name,
+        user.email.as_deref().unwrap_or("no e-mail"),
+        link.expires_at.format("%Y-%m-%d %H:%M UTC")
+    );
+    println!("{}", link.url);
     Ok(())
 }

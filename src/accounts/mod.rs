@@ -6,6 +6,7 @@
 //! - [`sessions`]: signed-in browsers (cookie) and API clients (refresh token);
 //! - [`keys`]: the short-lived JWT access tokens and their rotating signing keys;
 //! - [`api_tokens`]: personal tokens for scripts and CI;
+//! - [`recovery`]: password changes and the one-time reset links admins issue;
 //! - [`rate_limit`]: token buckets in PostgreSQL, shared by every API process;
 //! - [`secrets`]: random secrets and their hashes;
 //! - [`commands`]: `coderank user …` and `coderank auth …`.
@@ -19,6 +20,7 @@ pub mod keys;
 pub mod oauth;
 pub mod passwords;
 pub mod rate_limit;
+pub mod recovery;
 pub mod secrets;
 pub mod sessions;
 pub mod users;

@@ -6,7 +6,10 @@
 //! authorize URL. `finish` deletes the state row as it reads it (so a state works once), checks
 //! the cookie, exchanges the code with the verifier, reads the user info, and finds or creates
 //! the user. An identity is found by (provider, subject) only; it is linked to an existing user
-//! by e-mail only when the provider says that e-mail is verified.
+//! by e-mail only when the provider says that e-mail is verified. A provider that never says so
+//! (Facebook, or a generic one without `EMAIL_VERIFIED_CLAIM`) therefore never links by e-mail:
+//! its first sign-in creates a new account without an e-mail, and later ones find that account by
+//! the provider's id.
 //!
 //! Providers are configured in [`crate::config::oauth`].
 

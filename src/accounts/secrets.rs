@@ -1,8 +1,9 @@
 //! Random secrets and how they are stored.
 //!
 //! Every bearer secret CodeRank hands out (session cookies, refresh tokens, API tokens, OAuth
-//! `state`) is 32 random bytes from the OS, base64url-encoded behind a short prefix that tells a
-//! reader what it is (`crk_` API token, `crr_` refresh token, `crs_` browser session). Only the
+//! `state`, password-reset links) is 32 random bytes from the OS, base64url-encoded behind a short
+//! prefix that tells a reader what it is (`crk_` API token, `crr_` refresh token, `crs_` browser
+//! session, `crp_` password reset). Only the
 //! SHA-256 of a secret is stored: a leaked database does not sign anyone in. SHA-256 without
 //! salt is enough here because the secrets are uniformly random, unlike passwords.
 
@@ -16,6 +17,9 @@ pub const API_TOKEN_PREFIX: &str = "crk_";
 pub const REFRESH_TOKEN_PREFIX: &str = "crr_";
 /// Prefix of browser session cookies.
 pub const BROWSER_SESSION_PREFIX: &str = "crs_";
+
+/// Prefix of the tokens of one-time password-reset links.
+pub const PASSWORD_RESET_PREFIX: &str = "crp_";
 
 /// A new random secret, `prefix` followed by 43 base64url characters (256 bits).
 pub fn new_secret(prefix: &str) -> String {

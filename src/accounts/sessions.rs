@@ -134,6 +134,21 @@ pub async fn refresh(db: &PgPool, secret: &str, ttl: Duration) -> Result<(Uuid, 
     })
 }
 
+/// Ends every live session of a user but `keep` (the caller's own, when it changed the
+/// password); answers how many ended. Their access tokens stop at their next use.
+#[tracing::instrument(skip_all)]
+pub async fn revoke_all_of(db: impl PgExecutor<'_>, user_id: Uuid, keep: Option<Uuid>) -> sqlx::Result<u64> {
+    let done = sqlx::query!(
+        r#"UPDATE sessions SET revoked_at = now()
+           WHERE user_id = $1 AND revoked_at IS NULL AND id IS DISTINCT FROM $2"#,
+        user_id,
+        keep
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn revoke(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<()> {
     sqlx::query!(

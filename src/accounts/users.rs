@@ -264,6 +264,28 @@ pub async fn update(
     Ok(row.map(User::from))
 }
 
+/// The stored password hash of a user; `None` when they have no password (or no account).
+#[tracing::instrument(skip_all)]
+pub async fn password_hash_of(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<String>> {
+    let hash = sqlx::query_scalar!("SELECT password_hash FROM users WHERE id = $1", id)
+        .fetch_optional(db)
+        .await?;
+    Ok(hash.flatten())
+}
+
+/// Replaces a user's password hash (sessions are the caller's business).
+#[tracing::instrument(skip_all)]
+pub async fn set_password(db: impl PgExecutor<'_>, id: Uuid, password_hash: &str) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE users SET password_hash = $2 WHERE id = $1",
+        id,
+        password_hash
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 /// The providers a user has signed in with, for their profile.
 #[tracing::instrument(skip_all)]
 pub async fn providers_of(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Vec<String>> {

@@ -62,6 +62,20 @@ pub struct CurrentUser {
     pub credential: Credential,
 }
 
+impl CurrentUser {
+    /// The session the caller signed in with (browser cookie or access token). A personal API
+    /// token has none, and may not `do_what` needs one (mint a token, change the password), so a
+    /// leaked token cannot make itself permanent or lock its owner out: 403.
+    pub fn session(&self, do_what: &str) -> Result<Uuid, AppError> {
+        match self.credential {
+            Credential::Browser { session_id } | Credential::AccessToken { session_id } => Ok(session_id),
+            Credential::ApiToken { .. } => Err(AppError::Forbidden(format!(
+                "an API token cannot {do_what}: sign in (a browser session, or an access token from /api/v1/auth/login)"
+            ))),
+        }
+    }
+}
+
 /// The caller when they sent credentials, `None` for anonymous callers. Bad credentials are
 /// still refused (401), so a client with an expired token learns it.
 #[derive(Debug, Clone)]

@@ -3,7 +3,9 @@
 //! Every setting is both a command-line flag and an environment variable (clap's `env`), so the
 //! same binary is configured by `scripts/bootstrap`'s env file, by docker-compose, or by hand.
 //! Defaults are written on each field and repeated in README's configuration table. Secrets are
-//! held as [`SecretString`] so that a `Debug` print of the configuration never shows them.
+//! held as [`SecretString`] so that a `Debug` print of the configuration never shows them, and
+//! their arguments say `hide_env_values` so that `--help` names the variable but never prints
+//! its value (a test in `src/cli.rs` walks every subcommand to hold every secret to that).
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
@@ -44,7 +46,8 @@ pub struct DatabaseConfig {
         env = "DATABASE_URL",
         default_value = "postgres://coderank:coderank@127.0.0.1:5432/coderank",
         value_parser = parse_secret,
-        hide_default_value = true
+        hide_default_value = true,
+        hide_env_values = true
     )]
     pub url: SecretString,
 
@@ -110,7 +113,14 @@ pub struct StorageConfig {
     pub s3_access_key_id: String,
 
     /// Secret access key.
-    #[arg(long, env = "S3_SECRET_ACCESS_KEY", default_value = "", value_parser = parse_secret, hide_default_value = true)]
+    #[arg(
+        long,
+        env = "S3_SECRET_ACCESS_KEY",
+        default_value = "",
+        value_parser = parse_secret,
+        hide_default_value = true,
+        hide_env_values = true
+    )]
     pub s3_secret_access_key: SecretString,
 
     /// Path-style addressing (`endpoint/bucket/key`), which Garage and MinIO need.
@@ -330,12 +340,16 @@ pub struct AccountsConfig {
     #[arg(long, env = "CODERANK_RATE_REGISTER", default_value = "20/h:40")]
     pub rate_register: RateSpec,
 
+    /// Password changes per user, and password-reset attempts per client IP.
+    #[arg(long, env = "CODERANK_RATE_PASSWORD", default_value = "10/h:10")]
+    pub rate_password: RateSpec,
+
     /// Take the client IP from the last `X-Forwarded-For` entry (set only behind a proxy that
     /// writes it); otherwise the TCP peer address is the client.
     #[arg(long, env = "CODERANK_TRUST_FORWARDED_FOR", default_value_t = false, action = clap::ArgAction::Set)]
     pub trust_forwarded_for: bool,
 
-    /// OAuth providers to offer, comma-separated: `github`, `google`, or any other name for a
+    /// OAuth providers to offer, comma-separated: `github`, `google`, `facebook`, or any other name for a
     /// generic OpenID Connect provider. Each is configured by `CODERANK_OAUTH_<NAME>_*`
     /// variables (README, Configuration).
     #[arg(

@@ -2,9 +2,12 @@
 //!
 //! `--oauth-providers` / `CODERANK_OAUTH_PROVIDERS` names them (comma-separated); each is then
 //! configured by `CODERANK_OAUTH_<NAME>_<SETTING>` variables, read as clap parses the name, so a
-//! bad provider stops the command with clap's error. `github` and `google` are presets that need
-//! only a client id and secret; any other name is a generic provider whose URLs and claim names
-//! are given in full.
+//! bad provider stops the command with clap's error. `github`, `google` and `facebook` are presets
+//! that need only a client id and secret; any other name is a generic provider whose URLs and
+//! claim names are given in full.
+//!
+//! A preset without a verified-e-mail claim and without an e-mail list (Facebook) never has its
+//! e-mail trusted: its sign-ins find users by the provider's own id only, never by e-mail.
 
 use std::collections::BTreeMap;
 
@@ -172,6 +175,20 @@ impl Preset {
                 name_claims: "name,email",
                 client_auth: "basic",
             },
+            // Graph API: Facebook says nothing about whether the e-mail is verified, so no
+            // e-mail of it is trusted (see `crate::accounts::oauth`).
+            "facebook" => Self {
+                display_name: Some("Facebook"),
+                authorize_url: Some("https://www.facebook.com/v21.0/dialog/oauth"),
+                token_url: Some("https://graph.facebook.com/v21.0/oauth/access_token"),
+                userinfo_url: Some("https://graph.facebook.com/v21.0/me?fields=id,name,email"),
+                emails_url: None,
+                scopes: "email public_profile",
+                subject_claim: "id",
+                email_verified_claim: None,
+                name_claims: "name",
+                client_auth: "body",
+            },
             _ => Self {
                 display_name: None,
                 authorize_url: None,
@@ -213,6 +230,24 @@ mod tests {
             Some("email_verified")
         );
         assert_eq!(providers[1].scopes, ["openid", "email", "profile"]);
+    }
+
+    #[test]
+    fn the_facebook_preset_trusts_no_e_mail() {
+        let vars = vars(&[
+            ("CODERANK_OAUTH_FACEBOOK_CLIENT_ID", "fb"),
+            ("CODERANK_OAUTH_FACEBOOK_CLIENT_SECRET", "s3"),
+        ]);
+        let OAuthProviders(providers) = OAuthProviders::from_vars("facebook", &vars).expect("valid");
+        let facebook = &providers[0];
+        assert_eq!(facebook.display_name, "Facebook");
+        assert_eq!(facebook.subject_claim, "id");
+        assert_eq!(facebook.email_verified_claim, None);
+        assert_eq!(facebook.emails_url, None);
+        assert_eq!(facebook.client_auth, ClientAuth::Body);
+        assert_eq!(facebook.scopes, ["email", "public_profile"]);
+        assert_eq!(facebook.authorize_url.host_str(), Some("www.facebook.com"));
+        assert_eq!(facebook.userinfo_url.query(), Some("fields=id,name,email"));
     }
 
     #[test]

@@ -1,4 +1,9 @@
-//! The signed-in user's own things: `/api/v1/me` and personal API tokens at `/api/v1/tokens`.
+//! The signed-in user's own things: `/api/v1/me`, personal API tokens at `/api/v1/tokens`, and
+//! the password at `/api/v1/account/password`.
+//!
+//! Minting a token and changing the password need a session (a browser cookie or an access
+//! token): a personal API token can do neither, so a leaked one cannot outlive its revocation
+//! by minting another, or take the account over.
 
 use axum::{
     extract::{Path, State},
@@ -12,11 +17,12 @@ use uuid::Uuid;
 
 use crate::accounts::{
     api_tokens::{self, ApiToken},
-    users::{self, User},
+    passwords, recovery,
+    users::{self, NewPassword, User},
 };
 use crate::app::{
     error::{AppError, ErrorBody, Json},
-    extract::CurrentUser,
+    extract::{rate_limit, CurrentUser},
     AppState,
 };
 
@@ -26,6 +32,7 @@ pub fn signed_in_router() -> OpenApiRouter<AppState> {
         .routes(routes!(me))
         .routes(routes!(list_tokens, create_token))
         .routes(routes!(revoke_token))
+        .routes(routes!(change_password))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -77,15 +84,21 @@ pub struct CreatedToken {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-/// Create a personal API token; the answer is the only time its secret is shown.
+/// Create a personal API token; the answer is the only time its secret is shown. Needs a
+/// session: an API token cannot mint another.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "account", security(("bearer" = []), ("session" = [])),
     request_body = CreateTokenRequest,
-    responses((status = 201, body = CreatedToken), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses(
+        (status = 201, body = CreatedToken), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "Called with an API token: minting a token needs a session"),
+        (status = 422, body = ErrorBody),
+    ))]
 async fn create_token(
     State(state): State<AppState>,
     current: CurrentUser,
     Json(request): Json<CreateTokenRequest>,
 ) -> Result<(StatusCode, Json<CreatedToken>), AppError> {
+    current.session("create API tokens")?;
     let name = request.name.trim();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
         return Err(AppError::Unprocessable(
@@ -129,4 +142,52 @@ async fn revoke_token(
     } else {
         Err(AppError::NotFound(format!("you have no live API token {id}")))
     }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    /// 8 to 256 characters.
+    pub new_password: String,
+}
+
+/// Change the caller's password. The current password is required; every other session of the
+/// user ends (this one stays signed in), personal API tokens keep working.
+#[utoipa::path(post, path = "/api/v1/account/password", tag = "account", security(("bearer" = []), ("session" = [])),
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 204, description = "Changed; every other session has ended"),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "The current password is wrong, the account has none, or an API token was used"),
+        (status = 422, body = ErrorBody, description = "The new password is too short or too long"),
+        (status = 429, body = ErrorBody, description = "Too many password changes"),
+    ))]
+async fn change_password(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Json(request): Json<ChangePasswordRequest>,
+) -> Result<StatusCode, AppError> {
+    let session_id = current.session("change the password")?;
+    let password = NewPassword::parse(&request.new_password).map_err(AppError::Unprocessable)?;
+    let user_id = current.user.id;
+    rate_limit(
+        &state,
+        &format!("password:user:{user_id}"),
+        state.accounts.config.rate_password,
+        "password changes",
+    )
+    .await?;
+    let Some(stored) = users::password_hash_of(&state.db, user_id).await? else {
+        return Err(AppError::Forbidden(
+            "this account has no password (it signs in through a provider): an admin can issue a reset link to set one"
+                .to_owned(),
+        ));
+    };
+    if !passwords::verify(request.current_password, Some(stored)).await? {
+        return Err(AppError::Forbidden("the current password is wrong".to_owned()));
+    }
+    let hash = passwords::hash(password.0).await?;
+    let ended = recovery::change_password(&state.db, user_id, &hash, Some(session_id)).await?;
+    tracing::info!(user = %user_id, ended, "password changed");
+    Ok(StatusCode::NO_CONTENT)
 }

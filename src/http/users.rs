@@ -1,12 +1,19 @@
 //! `/api/v1/users`: user management for admins.
 
-use axum::extract::{Path, State};
-use serde::Deserialize;
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use crate::accounts::users::{self, Role, User};
+use crate::accounts::{
+    recovery,
+    users::{self, Role, User},
+};
 use crate::app::{
     error::{AppError, ErrorBody, Json},
     extract::Admin,
@@ -18,6 +25,7 @@ pub fn admin_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_users))
         .routes(routes!(update_user))
+        .routes(routes!(issue_reset_link))
 }
 
 /// Every user, oldest first.
@@ -59,4 +67,44 @@ async fn update_user(
         .await?
         .map(Json)
         .ok_or_else(|| AppError::NotFound(format!("no user {id}")))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResetLinkResponse {
+    /// Hand this to the user yourself (no e-mail is sent); it works once.
+    pub url: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Issue a one-time link that lets its holder set the user's password, valid for an hour. The
+/// user's older links stop working; using it ends all the user's sessions.
+#[utoipa::path(post, path = "/api/v1/users/{id}/reset-link", tag = "users", security(("bearer" = []), ("session" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 201, body = ResetLinkResponse),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    ))]
+async fn issue_reset_link(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path(id): Path<Uuid>,
+) -> Result<(StatusCode, Json<ResetLinkResponse>), AppError> {
+    let user = users::find(&state.db, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no user {id}")))?;
+    let link = recovery::issue_reset_link(
+        &state.db,
+        &state.accounts.config.public_url,
+        user.id,
+        Some(admin.user.id),
+    )
+    .await?;
+    tracing::info!(user = %user.id, admin = %admin.user.id, "password-reset link issued");
+    Ok((
+        StatusCode::CREATED,
+        Json(ResetLinkResponse {
+            url: link.url.to_string(),
+            expires_at: link.expires_at,
+        }),
+    ))
 }

@@ -41,6 +41,7 @@ use crate::{
 pub fn router(state: AppState) -> Router<AppState> {
     let pages = Router::new()
         .route("/signin", get(users::signin))
+        .route(crate::accounts::recovery::RESET_PAGE, get(users::password_reset))
         .route("/leaderboard", get(users::leaderboard))
         .route("/users/{id}", get(users::profile))
         .merge(problems::router())

@@ -1,4 +1,5 @@
-//! The sign-in page, the leaderboard and user profiles.
+//! The sign-in page, the page a password-reset link opens, the leaderboard and user profiles
+//! (with the password change on the visitor's own).
 
 use askama::Template;
 use axum::{
@@ -52,6 +53,17 @@ pub async fn signin(
         options,
         redirect,
     })
+}
+
+#[derive(Template)]
+#[template(path = "password_reset.html")]
+struct PasswordResetPage {
+    nav: Nav,
+}
+
+/// Where a reset link lands; its script posts the link's token to the API.
+pub async fn password_reset(viewer: Viewer) -> Result<Html<String>, PageError> {
+    render(&PasswordResetPage { nav: viewer.nav })
 }
 
 struct StandingRow {
@@ -123,6 +135,8 @@ struct ProfilePage {
     name: String,
     role: &'static str,
     since: String,
+    /// The visitor's own profile, which offers the password change.
+    mine: bool,
     solved: Vec<Tried>,
     unsolved: Vec<Tried>,
     recent: Vec<Line>,
@@ -152,8 +166,13 @@ pub async fn profile(
             })
             .collect()
     };
+    let mine = viewer
+        .current
+        .as_ref()
+        .is_some_and(|current| current.user.id == user.id);
     render(&ProfilePage {
         nav: viewer.nav,
+        mine,
         name: user.display_name,
         role: user.role.as_str(),
         since: user.created_at.format("%Y-%m-%d").to_string(),

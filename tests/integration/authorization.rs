@@ -409,6 +409,28 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_matrix_says() {
             None,
             [401, 403, 200, 403],
         ),
+        // A wrong current password: refused, and nothing changes for the rows after.
+        row(
+            Method::POST,
+            "/api/v1/account/password",
+            "/api/v1/account/password",
+            Some(json!({ "current_password": "not it at all", "new_password": "a new passphrase" })),
+            [401, 403, 403, 403],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/auth/password-reset",
+            "/api/v1/auth/password-reset",
+            Some(json!({ "token": "crp_unknown", "new_password": "a new passphrase" })),
+            [400, 400, 400, 400],
+        ),
+        row(
+            Method::POST,
+            "/api/v1/users/{id}/reset-link",
+            &format!("/api/v1/users/{other_id}/reset-link"),
+            None,
+            [401, 403, 201, 403],
+        ),
         row(
             Method::POST,
             "/api/v1/auth/logout",

@@ -5,6 +5,8 @@
 //!
 //! Every wait polls a DOM condition until a deadline; none sleeps a fixed time as an assertion.
 
+mod passwords;
+
 use std::{
     net::TcpListener,
     path::PathBuf,

@@ -108,3 +108,103 @@ async fn serve_stops_cleanly_on_ctrl_c() {
         "{rest:?}"
     );
 }
+
+/// Settings that hold secrets, each with a value no help or error may print.
+const SECRETS: [(&str, &str); 4] = [
+    (
+        "DATABASE_URL",
+        "postgres://coderank:db-password-7f3a@127.0.0.1:1/coderank",
+    ),
+    ("S3_SECRET_ACCESS_KEY", "s3-secret-9c2e"),
+    ("CODERANK_OAUTH_GITHUB_CLIENT_SECRET", "oauth-secret-4b1d"),
+    ("CODERANK_OAUTH_FACEBOOK_CLIENT_SECRET", "oauth-secret-8e6f"),
+];
+
+/// The binary with every secret setting set, and no env file to read.
+fn coderank_with_secrets() -> Command {
+    let mut command = coderank();
+    command
+        .current_dir(std::env::temp_dir())
+        .env("CODERANK_ENV_FILE", "/dev/null")
+        .env("CODERANK_OAUTH_PROVIDERS", "github,facebook")
+        .env("CODERANK_OAUTH_GITHUB_CLIENT_ID", "gh")
+        .env("CODERANK_OAUTH_FACEBOOK_CLIENT_ID", "fb");
+    for (name, value) in SECRETS {
+        command.env(name, value);
+    }
+    command
+}
+
+fn assert_no_secret(what: &str, text: &str) {
+    for (name, value) in SECRETS {
+        let password = value.split([':', '@']).nth(2).unwrap_or(value);
+        assert!(
+            !text.contains(value) && !text.contains(password),
+            "{what} prints {name}:\n{text}"
+        );
+    }
+}
+
+/// The subcommands a help text lists under `Commands:`.
+fn subcommands(help: &str) -> Vec<String> {
+    help.lines()
+        .skip_while(|line| !line.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn no_help_of_any_subcommand_prints_a_secret_from_the_environment() {
+    let mut pending = vec![Vec::<String>::new()];
+    let mut seen = 0;
+    while let Some(path) = pending.pop() {
+        let output = coderank_with_secrets()
+            .args(&path)
+            .arg("--help")
+            .output()
+            .expect("run");
+        let help = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(output.status.success(), "{path:?} --help failed: {help}");
+        assert_no_secret(&format!("coderank {} --help", path.join(" ")), &help);
+        assert_no_secret("stderr", &String::from_utf8_lossy(&output.stderr));
+        seen += 1;
+        for name in subcommands(&help) {
+            let mut deeper = path.clone();
+            deeper.push(name);
+            pending.push(deeper);
+        }
+    }
+    assert!(seen > 15, "only {seen} help texts were read");
+    let serve = coderank_with_secrets()
+        .args(["serve", "--help"])
+        .output()
+        .expect("run");
+    let serve = String::from_utf8_lossy(&serve.stdout);
+    assert!(
+        serve.contains("DATABASE_URL") && serve.contains("S3_SECRET_ACCESS_KEY"),
+        "{serve}"
+    );
+}
+
+#[test]
+fn a_database_that_cannot_be_reached_is_named_without_its_password() {
+    for command in [&["migrate"][..], &["user", "list"], &["auth", "rotate-key"]] {
+        let output = coderank_with_secrets()
+            .args(command)
+            .env("DATABASE_ACQUIRE_TIMEOUT_MS", "500")
+            .output()
+            .expect("run");
+        assert!(!output.status.success(), "{command:?} succeeded");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("127.0.0.1:1/coderank"), "{command:?}: {stderr}");
+        assert_no_secret(&format!("{command:?} failing"), &stderr);
+        assert_no_secret(
+            &format!("{command:?} failing"),
+            &String::from_utf8_lossy(&output.stdout),
+        );
+    }
+}

@@ -170,6 +170,7 @@ pub fn accounts_config() -> AccountsConfig {
         rate_submit: "5/min:10".parse::<RateSpec>().expect("rate"),
         rate_login: "30/min:60".parse::<RateSpec>().expect("rate"),
         rate_register: "20/h:40".parse::<RateSpec>().expect("rate"),
+        rate_password: "10/h:10".parse::<RateSpec>().expect("rate"),
         trust_forwarded_for: false,
         oauth_providers: Default::default(),
     }

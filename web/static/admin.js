@@ -1,5 +1,5 @@
 // Admin pages: package import, the problem editor with live preview, tests upload, rejudges,
-// and users' roles.
+// users' roles, and their password-reset links.
 "use strict";
 (function () {
   const { api, onSubmit, showError, renderMath } = window.coderank;
@@ -85,7 +85,23 @@
 
   const users = byId("admin-users");
   if (users) {
+    users.addEventListener("click", async (event) => {
+      const button = event.target.closest("button.reset-link");
+      if (!button) return;
+      const row = button.closest("tr");
+      try {
+        const { data } = await api("POST", "/api/v1/users/" + row.dataset.id + "/reset-link");
+        const field = row.querySelector(".reset-url");
+        field.value = data.url;
+        field.hidden = false;
+        field.select();
+        showError(document, null);
+      } catch (error) {
+        showError(document, error);
+      }
+    });
     users.addEventListener("change", async (event) => {
+      if (!event.target.matches(".role, .disabled")) return;
       const row = event.target.closest("tr");
       const change = event.target.classList.contains("role") ? { role: event.target.value } : { disabled: event.target.checked };
       try {

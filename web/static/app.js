@@ -115,6 +115,29 @@
     });
   }
 
+  // The signed-in user's password, on their profile page.
+  const password = document.getElementById("password-form");
+  if (password) {
+    onSubmit(password, async (form) => {
+      await api("POST", "/api/v1/account/password", {
+        current_password: form.elements.current_password.value, new_password: form.elements.new_password.value,
+      });
+      form.reset();
+      document.getElementById("password-changed").hidden = false;
+    });
+  }
+
+  // A reset link carries its token in the fragment (`#token=crp_…`), which no server sees.
+  const reset = document.getElementById("password-reset-form");
+  if (reset) {
+    onSubmit(reset, async (form) => {
+      const token = new URLSearchParams(window.location.hash.slice(1)).get("token") || "";
+      await api("POST", "/api/v1/auth/password-reset", { token, new_password: form.elements.new_password.value });
+      form.hidden = true;
+      document.getElementById("password-reset-done").hidden = false;
+    });
+  }
+
   document.addEventListener("click", async (event) => {
     const button = event.target.closest("button.copy");
     if (!button) return;

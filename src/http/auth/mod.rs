@@ -1,11 +1,12 @@
-//! `/api/v1/auth/*`: registration, password and OAuth sign-in, token refresh, sign-out.
+//! `/api/v1/auth/*`: registration, password and OAuth sign-in, password reset, token refresh,
+//! sign-out.
 //!
 //! API clients get `{access_token, refresh_token, expires_in}`: a JWT valid for
 //! `CODERANK_ACCESS_TOKEN_TTL_SECS` and a refresh token that is rotated at each use. Browsers ask
 //! for a cookie session instead (`"cookie": true`, and always after OAuth): an HttpOnly session
 //! cookie plus a CSRF token, so no bearer secret is ever visible to page scripts.
 //!
-//! Password registration and sign-in are in [`password`], token refresh and sign-out in
+//! Password registration, sign-in and reset are in [`password`], token refresh and sign-out in
 //! [`session`], and OAuth sign-in with the providers list in [`oauth`]; the answers to a sign-in
 //! and the helpers that start a session, which they share, are here.
 
@@ -31,6 +32,7 @@ pub fn public_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(password::register))
         .routes(routes!(password::login))
+        .routes(routes!(password::password_reset))
         .routes(routes!(session::refresh))
         .routes(routes!(oauth::providers))
         .routes(routes!(oauth::oauth_login))

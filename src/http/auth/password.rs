@@ -1,5 +1,6 @@
 //! Local accounts: registration and sign-in with e-mail and password
-//! (`/api/v1/auth/register`, `/api/v1/auth/login`).
+//! (`/api/v1/auth/register`, `/api/v1/auth/login`), and setting a new password with a one-time
+//! reset link an admin issued (`/api/v1/auth/password-reset`).
 
 use axum::{
     extract::State,
@@ -13,6 +14,7 @@ use utoipa::ToSchema;
 use super::{signed_in, SignedIn};
 use crate::accounts::{
     passwords,
+    recovery::{self, ResetError},
     users::{self, CreateError, DisplayName, Email, NewPassword, Role},
 };
 use crate::app::{
@@ -131,4 +133,45 @@ pub(super) async fn login(
         return Err(AppError::Forbidden("this account is disabled".to_owned()));
     }
     signed_in(&state, jar, user, request.cookie).await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PasswordResetRequest {
+    /// The `crp_…` token of the reset link (after `#token=`).
+    pub token: String,
+    /// 8 to 256 characters.
+    pub new_password: String,
+}
+
+/// Set a new password with a one-time reset link an admin issued. The link stops working, and
+/// every session of the user ends; sign in with the new password.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = PasswordResetRequest,
+    responses(
+        (status = 204, description = "The password is set; every session of the user has ended"),
+        (status = 400, body = ErrorBody, description = "The link is invalid, expired or already used"),
+        (status = 422, body = ErrorBody, description = "The new password is too short or too long"),
+        (status = 429, body = ErrorBody, description = "Too many attempts from this address"),
+    ))]
+pub(super) async fn password_reset(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    Json(request): Json<PasswordResetRequest>,
+) -> Result<StatusCode, AppError> {
+    let password = NewPassword::parse(&request.new_password).map_err(AppError::Unprocessable)?;
+    rate_limit(
+        &state,
+        &ip.key("password-reset"),
+        state.accounts.config.rate_password,
+        "password-reset attempts from this address",
+    )
+    .await?;
+    let hash = passwords::hash(password.0).await?;
+    let user_id = recovery::redeem_reset_link(&state.db, request.token.trim(), &hash)
+        .await
+        .map_err(|err| match err {
+            ResetError::Invalid => AppError::BadRequest(err.to_string()),
+            ResetError::Database(err) => AppError::Internal(err.into()),
+        })?;
+    tracing::info!(user = %user_id, "password reset with a link");
+    Ok(StatusCode::NO_CONTENT)
 }

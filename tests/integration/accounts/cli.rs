@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::{login, PASSWORD};
 use crate::helpers::{spawn_app, AppOptions};
 
-fn coderank_cli(args: &[&str], database_url: &str, stdin: Option<&str>) -> std::process::Output {
+pub(super) fn coderank_cli(args: &[&str], database_url: &str, stdin: Option<&str>) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_coderank"))
         .args(args)
         .env("DATABASE_URL", database_url)

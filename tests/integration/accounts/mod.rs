@@ -5,6 +5,8 @@
 
 mod cli;
 mod disabling_users;
+mod password_change;
+mod password_reset;
 mod rate_limits;
 mod registration;
 mod sessions;

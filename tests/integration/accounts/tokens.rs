@@ -298,3 +298,53 @@ async fn api_tokens_are_shown_once_work_and_stop_when_revoked() {
         .await;
     assert_eq!(again.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_token_cannot_mint_another_token_or_change_the_password() {
+    let app = spawn_app(AppOptions::default()).await;
+    let session = access(&app.register("mint@example.org", PASSWORD).await);
+    let created: Value = app
+        .call(
+            Method::POST,
+            "/api/v1/tokens",
+            Some(&session),
+            Some(json!({ "name": "ci" })),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let token = created["token"].as_str().expect("token").to_owned();
+
+    let minted = app
+        .call(
+            Method::POST,
+            "/api/v1/tokens",
+            Some(&token),
+            Some(json!({ "name": "forever" })),
+        )
+        .await;
+    assert_eq!(minted.status(), StatusCode::FORBIDDEN);
+    let message = error_message(minted).await;
+    assert!(
+        message.contains("an API token cannot create API tokens"),
+        "{message}"
+    );
+    let changed = app
+        .call(
+            Method::POST,
+            "/api/v1/account/password",
+            Some(&token),
+            Some(json!({ "current_password": PASSWORD, "new_password": "taken over now" })),
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::FORBIDDEN);
+    let listed: Value = app
+        .call(Method::GET, "/api/v1/tokens", Some(&session), None)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "nothing was minted");
+    assert_eq!(login(&app, "mint@example.org", PASSWORD).await.status(), 200);
+}

@@ -9,6 +9,7 @@
 //! This module holds the browser's side, which the topic files share; `provider` the provider's.
 
 mod disabled_accounts;
+mod facebook;
 mod forged_callbacks;
 mod provider;
 mod provider_failures;
@@ -60,7 +61,12 @@ fn query_param(url: &Url, name: &str) -> Option<String> {
 
 /// `GET /api/v1/auth/acme/login?redirect=…`, as a browser clicking "Sign in with Acme".
 async fn start_login(app: &TestApp, redirect: &str) -> Login {
-    let mut url = Url::parse(&app.url("/api/v1/auth/acme/login")).expect("URL");
+    start_login_at(app, "acme", redirect).await
+}
+
+/// `GET /api/v1/auth/{provider}/login?redirect=…`.
+async fn start_login_at(app: &TestApp, provider: &str, redirect: &str) -> Login {
+    let mut url = Url::parse(&app.url(&format!("/api/v1/auth/{provider}/login"))).expect("URL");
     url.query_pairs_mut().append_pair("redirect", redirect);
     let response = browser().get(url).send().await.expect("request");
     assert_eq!(
@@ -112,7 +118,12 @@ fn forged_callback(params: &[(&str, &str)]) -> Url {
 
 /// A whole sign-in, as a browser does it; answers the callback's response.
 async fn sign_in(app: &TestApp, redirect: &str) -> reqwest::Response {
-    let login = start_login(app, redirect).await;
+    sign_in_at(app, "acme", redirect).await
+}
+
+/// A whole sign-in through `provider`.
+async fn sign_in_at(app: &TestApp, provider: &str, redirect: &str) -> reqwest::Response {
+    let login = start_login_at(app, provider, redirect).await;
     let back = follow_to_provider(&login).await;
     callback(app, &back, Some(&login.oauth_cookie)).await
 }

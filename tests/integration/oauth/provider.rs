@@ -1,4 +1,5 @@
 //! The test's own OAuth 2 / OpenID Connect provider, which each test can switch to misbehave.
+//! It answers as a generic OpenID Connect provider (`acme`) or as Facebook's Graph API.
 
 use std::{
     collections::HashMap,
@@ -69,7 +70,31 @@ pub(super) struct ProviderState {
     access_tokens: HashMap<String, Value>,
     /// Calls to `/token`, to tell whether CodeRank tried to exchange a code.
     token_requests: usize,
+    /// How this provider is reached, which differs between the generic `acme` and a preset.
+    flavour: Flavour,
 }
+
+/// What a provider expects of CodeRank: its callback, a scope it needs, how the client
+/// authenticates at `/token`.
+#[derive(Clone, Copy)]
+struct Flavour {
+    callback_url: &'static str,
+    scope: &'static str,
+    body_auth: bool,
+}
+
+impl Default for Flavour {
+    fn default() -> Self {
+        Self {
+            callback_url: CALLBACK_URL,
+            scope: "openid",
+            body_auth: false,
+        }
+    }
+}
+
+/// The redirect URI CodeRank builds for the `facebook` preset.
+const FACEBOOK_CALLBACK_URL: &str = "http://127.0.0.1:8080/api/v1/auth/facebook/callback";
 
 type Shared = Arc<Mutex<ProviderState>>;
 
@@ -81,11 +106,29 @@ pub(super) struct Provider {
 
 impl Provider {
     pub(super) async fn start() -> Self {
+        Self::start_as(Flavour::default()).await
+    }
+
+    /// A provider that answers as Facebook's Graph API does: form-body client authentication,
+    /// Facebook's scopes, and user info without any verified-e-mail flag.
+    pub(super) async fn start_facebook() -> Self {
+        Self::start_as(Flavour {
+            callback_url: FACEBOOK_CALLBACK_URL,
+            scope: "public_profile",
+            body_auth: true,
+        })
+        .await
+    }
+
+    async fn start_as(flavour: Flavour) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind the provider");
         let address = listener.local_addr().expect("provider address");
-        let state = Shared::default();
+        let state = Shared::new(Mutex::new(ProviderState {
+            flavour,
+            ..Default::default()
+        }));
         let router = Router::new()
             .route("/authorize", get(authorize))
             .route("/token", post(token))
@@ -118,6 +161,28 @@ impl Provider {
                 name_claims: vec!["name".to_owned()],
                 client_auth: ClientAuth::Basic,
             }]),
+            ..accounts_config()
+        }
+    }
+
+    /// CodeRank's sign-in settings with this provider as the `facebook` preset: only the client
+    /// credentials and the three URLs (moved to this server) are set, the rest is the preset's.
+    pub(super) fn facebook_accounts(&self) -> AccountsConfig {
+        let vars = [
+            ("CLIENT_ID", CLIENT_ID.to_owned()),
+            ("CLIENT_SECRET", CLIENT_SECRET.to_owned()),
+            ("AUTHORIZE_URL", self.url("/authorize").to_string()),
+            ("TOKEN_URL", self.url("/token").to_string()),
+            (
+                "USERINFO_URL",
+                self.url("/userinfo?fields=id,name,email").to_string(),
+            ),
+        ]
+        .into_iter()
+        .map(|(name, value)| (format!("CODERANK_OAUTH_FACEBOOK_{name}"), value))
+        .collect();
+        AccountsConfig {
+            oauth_providers: OAuthProviders::from_vars("facebook", &vars).expect("the preset"),
             ..accounts_config()
         }
     }
@@ -161,13 +226,14 @@ fn s256(verifier: &str) -> String {
 
 async fn authorize(State(state): State<Shared>, Query(query): Query<HashMap<String, String>>) -> Response {
     let param = |name: &str| query.get(name).map(String::as_str).unwrap_or_default();
+    let flavour = state.lock().unwrap().flavour;
     let valid = param("client_id") == CLIENT_ID
-        && param("redirect_uri") == CALLBACK_URL
+        && param("redirect_uri") == flavour.callback_url
         && param("response_type") == "code"
         && !param("state").is_empty()
         && param("code_challenge_method") == "S256"
         && param("code_challenge").len() == 43
-        && param("scope").split(' ').any(|scope| scope == "openid");
+        && param("scope").split(' ').any(|scope| scope == flavour.scope);
     if !valid {
         return (
             StatusCode::BAD_REQUEST,
@@ -176,7 +242,7 @@ async fn authorize(State(state): State<Shared>, Query(query): Query<HashMap<Stri
             .into_response();
     }
     let mut state = state.lock().unwrap();
-    let mut back = Url::parse(CALLBACK_URL).expect("URL");
+    let mut back = Url::parse(flavour.callback_url).expect("URL");
     if state.deny {
         back.query_pairs_mut()
             .append_pair("error", "access_denied")
@@ -214,14 +280,18 @@ async fn token(
         "Basic {}",
         STANDARD.encode(format!("{}:{}", encode(CLIENT_ID), encode(CLIENT_SECRET)))
     );
-    if headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        != Some(expected.as_str())
-    {
+    let param = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
+    let authenticated = if state.flavour.body_auth {
+        param("client_id") == CLIENT_ID && param("client_secret") == CLIENT_SECRET
+    } else {
+        headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            == Some(expected.as_str())
+    };
+    if !authenticated {
         return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client");
     }
-    let param = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
     if param("grant_type") != "authorization_code" {
         return oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type");
     }
