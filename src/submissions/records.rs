@@ -8,11 +8,32 @@ use sqlx::{types::Json, PgPool};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{queue, view::Viewer};
-use crate::judge::{
-    report::{CompileReport, TestReport},
-    verdict::Verdict,
+use super::queue;
+use crate::{
+    accounts::users::{Role, User},
+    judge::{
+        report::{CompileReport, TestReport},
+        verdict::Verdict,
+    },
 };
+
+/// Who is reading: the visibility of submissions to hidden problems, and what
+/// `super::view` shows of each, follow from it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Viewer {
+    pub user_id: Option<Uuid>,
+    pub admin: bool,
+}
+
+impl Viewer {
+    /// `user` signed in, or an anonymous visitor.
+    pub fn of(user: Option<&User>) -> Self {
+        Self {
+            user_id: user.map(|user| user.id),
+            admin: user.is_some_and(|user| user.role == Role::Admin),
+        }
+    }
+}
 
 crate::text_column!(Verdict);
 

@@ -11,29 +11,12 @@ use sqlx::PgPool;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+pub use super::records::Viewer;
 use super::records::{self, JudgingStatus, JudgingSummary, SubmissionRow};
 use crate::{
-    accounts::users::{Role, User},
     judge::verdict::Verdict,
     problems::{cache::TestDataCache, records as problems, view::shown},
 };
-
-/// Who is looking.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Viewer {
-    pub user_id: Option<Uuid>,
-    pub admin: bool,
-}
-
-impl Viewer {
-    /// `user` signed in, or an anonymous visitor.
-    pub fn of(user: Option<&User>) -> Self {
-        Self {
-            user_id: user.map(|user| user.id),
-            admin: user.is_some_and(|user| user.role == Role::Admin),
-        }
-    }
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserRef {
