@@ -14,16 +14,16 @@ what happened. Every container and the scratch database are removed at the end.
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from scripting import free_port, http  # noqa: E402  (tests/scripting.py)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LABEL = "coderank-compose-check"
@@ -39,28 +39,8 @@ def say(message):
     print(f"compose_judges: {message}", file=sys.stderr)
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def run(argv, **kwargs):
     return subprocess.run(argv, check=True, text=True, capture_output=True, **kwargs)
-
-
-def http(method, url, body=None, token=None, timeout=30):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method)
-    if data is not None:
-        request.add_header("content-type", "application/json")
-    if token:
-        request.add_header("authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
 
 
 def scratch_database(url):
