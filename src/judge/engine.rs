@@ -14,7 +14,7 @@ use coderank_supervisor::protocol::{Termination, Workdir};
 use tokio::time::Instant;
 
 use super::{
-    checker::{diff::line_diff_off_runtime, Checker},
+    checker::{diff::line_diff_off_runtime, CheckOutcome, Checker},
     languages::Language,
     limits::{compile_limits, request, STDERR_BYTES, SUPERVISOR_MB},
     program::{Program, Ran, ANSWER_GRACE, MAX_SANDBOXES, START_TIME},
@@ -141,6 +141,7 @@ pub async fn judge(
         limits,
         options,
         redactor: &redactor,
+        validator_args: package.validator_args()?,
     };
     let outcome = tokio::time::timeout_at(
         deadline,
@@ -159,6 +160,8 @@ struct Judging<'a> {
     limits: TestLimits,
     options: &'a JudgeOptions,
     redactor: &'a Redactor,
+    /// The validator's arguments for every test (the package's `validator_flags`).
+    validator_args: Vec<String>,
 }
 
 impl Judging<'_> {
@@ -244,6 +247,8 @@ impl Judging<'_> {
             exit_code: result.exit_code,
             signal: result.signal,
             checker_message: result.message.clone(),
+            team_message: None,
+            score: None,
             diff: None,
             stderr: self.redactor.redact(&String::from_utf8_lossy(&output.stderr)),
             output: test.is_sample.then(|| {
@@ -258,19 +263,18 @@ impl Judging<'_> {
         let carried = (input.len() + answer.len() + output.stdout.len()) as u64;
         let checked = tokio::time::timeout(
             checker.budget_per_test(carried),
-            checker.check(input, answer, &output.stdout),
+            checker.check(input, answer, &output.stdout, &self.validator_args),
         )
         .await;
-        let (verdict, message) = match checked {
+        let checked = match checked {
             Ok(checked) => checked?,
-            Err(_) => (
-                Verdict::Ie,
-                Some("the output validator did not answer in time".to_owned()),
-            ),
+            Err(_) => CheckOutcome::internal_error("the output validator did not answer in time".to_owned()),
         };
-        report.verdict = verdict;
-        report.checker_message = message;
-        if verdict == Verdict::Wa && test.is_sample {
+        report.verdict = checked.verdict;
+        report.checker_message = checked.judge_message;
+        report.team_message = checked.team_message;
+        report.score = checked.score;
+        if report.verdict == Verdict::Wa && test.is_sample {
             let diff = line_diff_off_runtime(answer.to_vec(), output.stdout).await;
             report.diff = Some(self.redactor.redact(&diff));
         }
@@ -298,6 +302,8 @@ fn broken(test: &TestCase, verdict: Verdict, why: String) -> TestReport {
         exit_code: None,
         signal: None,
         checker_message: Some(why),
+        team_message: None,
+        score: None,
         diff: None,
         stderr: String::new(),
         output: None,

@@ -27,9 +27,17 @@ pub struct TestReport {
     pub memory_kb: u64,
     pub exit_code: Option<i32>,
     pub signal: Option<i32>,
-    /// What the checker said, e.g. where the output went wrong; or why the sandbox gave out.
+    /// For the judges (admins) only: what the checker said, e.g. where the output went wrong
+    /// (a validator's `judgemessage.txt`, testlib's message); or why the sandbox or the
+    /// validator gave out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checker_message: Option<String>,
+    /// For the team too: a Kattis validator's `teammessage.txt`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_message: Option<String>,
+    /// The score the validator gave this test (`score.txt`, testlib's points), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
     /// For a wrong answer on a sample test: a line diff of expected and actual output.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diff: Option<String>,

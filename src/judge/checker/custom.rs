@@ -1,12 +1,18 @@
 //! A package's own output validator, compiled once per judging in a sandbox of its own (the
 //! expected answer enters only that sandbox, never the submission's), and run per test with the
-//! Kattis protocol (`validator input judge_answer feedback_dir < team_output`, exit 42 or 43,
-//! `judgemessage.txt`) or testlib's (`checker input output answer`, exit 0, 1 or 2).
+//! Kattis protocol (`validator input judge_answer feedback_dir [args...] < team_output`, exit 42
+//! or 43, `judgemessage.txt`, `teammessage.txt`, `score.txt`) or testlib's (`checker input
+//! output answer`, no further arguments; exit codes as [`super::outcome`] reads them).
 //!
 //! The validator is the problem setter's code, trusted to be right but not to behave: every run
 //! has a deadline, and a validator that crashes, runs out of time, answers anything else, or
-//! leaves `judgemessage.txt` as something other than a file (a FIFO would block whoever reads
-//! it) is an internal error for that test, never the team's fault.
+//! leaves a feedback file as something other than a file (a FIFO would block whoever reads it)
+//! is an internal error for that test, never the team's fault. Feedback files are read capped
+//! at the supervisor's `COLLECT_BYTES`.
+//!
+//! testlib checkers compile against the package's own `testlib.h` when it ships one (it is
+//! copied beside the checker, and `#include "testlib.h"` looks there first), else against the
+//! one in the C/C++ judge image (`/usr/local/include/testlib.h`, see judge-images/c-cpp).
 
 use std::time::Duration;
 
@@ -19,7 +25,10 @@ use super::super::{
     limits::{compile_limits, request, transfer_time, JudgeOptions, SUPERVISOR_MB},
     sandbox::{Sandbox, SandboxError, SandboxSpec},
     seccomp,
-    verdict::Verdict,
+};
+use super::{
+    outcome::{outcome, ValidatorRun, FEEDBACK_FILES},
+    CheckOutcome,
 };
 use crate::judge::package::{OutputValidator, ProblemPackage, ValidatorKind, TESTLIB_MARKER};
 
@@ -31,9 +40,6 @@ pub const CHECKER_LIMITS: Limits = Limits {
     output_bytes: 64 * 1024,
     stderr_bytes: 64 * 1024,
 };
-
-/// The file a Kattis validator writes its message to, in its feedback directory.
-const JUDGE_MESSAGE: &str = "judgemessage.txt";
 
 /// A compiled validator in its sandbox.
 pub struct CustomChecker {
@@ -96,17 +102,20 @@ impl CustomChecker {
         })
     }
 
-    /// The verdict (AC, WA, or IE when the validator itself failed) and its message.
+    /// Runs the validator on one test's output, with the test's validator arguments `args`
+    /// (a Kattis validator's only; testlib checkers take none).
     pub async fn check(
         &mut self,
         input: &[u8],
         answer: &[u8],
         output: &[u8],
-    ) -> anyhow::Result<(Verdict, Option<String>)> {
+        args: &[String],
+    ) -> anyhow::Result<CheckOutcome> {
         let mut argv = self.run.clone();
         let (stdin, files): (&[u8], Vec<(&str, &[u8])>) = match self.kind {
             ValidatorKind::Kattis => {
                 argv.extend(["input", "answer", "."].map(String::from));
+                argv.extend(args.iter().cloned());
                 (output, vec![("input", input), ("answer", answer)])
             }
             ValidatorKind::Testlib => {
@@ -118,47 +127,30 @@ impl CustomChecker {
             }
         };
         let mut run = request(&argv, Workdir::Scratch, CHECKER_LIMITS, 1024);
-        run.collect = vec![JUDGE_MESSAGE.to_owned()];
+        run.collect = FEEDBACK_FILES.map(String::from).to_vec();
         let carried = (input.len() + answer.len() + output.len()) as u64;
         let ran = match self.sandbox.run(run, stdin, &files, run_deadline(carried)).await {
             Ok(ran) => ran,
             Err(SandboxError::Other(err)) => return Err(err),
             // The validator's sandbox gave out: the validator's fault, this test's IE.
-            Err(err) => return Ok((Verdict::Ie, Some(format!("the output validator failed: {err}")))),
+            Err(err) => {
+                return Ok(CheckOutcome::internal_error(format!(
+                    "the output validator failed: {err}"
+                )))
+            }
         };
-        if ran.result.refused.iter().any(|name| name == JUDGE_MESSAGE) {
-            return Ok((
-                Verdict::Ie,
-                Some(format!(
-                    "the output validator left {JUDGE_MESSAGE} as something other than a file"
-                )),
-            ));
+        if let Some(refused) = ran.result.refused.first() {
+            return Ok(CheckOutcome::internal_error(format!(
+                "the output validator left {refused} as something other than a file"
+            )));
         }
-        let mut message = ran
-            .collected
-            .iter()
-            .map(|(_, body)| String::from_utf8_lossy(body).trim().to_owned())
-            .find(|text| !text.is_empty())
-            .unwrap_or_else(|| String::from_utf8_lossy(&ran.stderr).trim().to_owned());
-        let code = (ran.result.termination == Termination::Exited)
-            .then_some(ran.result.exit_code)
-            .flatten();
-        let verdict = match (self.kind, code) {
-            (ValidatorKind::Kattis, Some(42)) | (ValidatorKind::Testlib, Some(0)) => Verdict::Ac,
-            (ValidatorKind::Kattis, Some(43)) | (ValidatorKind::Testlib, Some(1)) => Verdict::Wa,
-            (ValidatorKind::Testlib, Some(2)) => {
-                message = format!("presentation error: {message}");
-                Verdict::Wa
-            }
-            _ => {
-                message = format!(
-                    "the checker failed ({:?}, exit code {:?}): {message}",
-                    ran.result.termination, ran.result.exit_code
-                );
-                Verdict::Ie
-            }
-        };
-        Ok((verdict, (!message.is_empty()).then_some(message)))
+        Ok(outcome(&ValidatorRun {
+            kind: self.kind,
+            termination: ran.result.termination,
+            exit_code: ran.result.exit_code,
+            stderr: &ran.stderr,
+            files: &ran.collected,
+        }))
     }
 
     pub async fn remove(&mut self) {

@@ -132,6 +132,9 @@ pub async fn judge(args: JudgeArgs) -> anyhow::Result<()> {
         if let Some(message) = &test.checker_message {
             writeln!(out, "     {message}")?;
         }
+        if let Some(message) = &test.team_message {
+            writeln!(out, "     to the team: {message}")?;
+        }
         if let Some(diff) = &test.diff {
             for line in diff.lines() {
                 writeln!(out, "     {line}")?;

@@ -21,7 +21,9 @@
 //!   format's `time_multipliers` (2 and 1.5), and `time_multipliers` keys win
 //!   over the legacy ones when both are present.
 //! - Validator flags come only from `problem.yaml`'s `validator_flags`; the
-//!   2023-07 `output_validator_args` in `testdata.yaml` is not read.
+//!   2023-07 `output_validator_args` in `testdata.yaml` is not read. They are
+//!   split into arguments as a POSIX shell would (quotes group words), and a
+//!   string that does not split (an unclosed quote) refuses the package.
 //! - Test cases are ordered samples first, then by path compared component
 //!   by component (so `secret/g1/02` sorts before `secret/g1-b/01`), which is
 //!   the order problemtools' sorted directory walk produces. Hidden entries
@@ -95,6 +97,12 @@ impl ProblemPackage {
         }
     }
 
+    /// The validator arguments of every test: `validator_flags` split as a POSIX shell would
+    /// (`--name 'two words'` is two arguments). [`Self::load`] has checked that it splits.
+    pub fn validator_args(&self) -> Result<Vec<String>, PackageError> {
+        split_validator_flags(&self.validator_flags, &self.root.join("problem.yaml"))
+    }
+
     /// Reads the package rooted at `root`.
     pub fn load(root: impl AsRef<Path>) -> Result<ProblemPackage, PackageError> {
         let root = root.as_ref();
@@ -120,6 +128,7 @@ impl ProblemPackage {
         let mut warnings = Vec::new();
         let validator_flags = raw.validator_flags.clone().unwrap_or_default();
         let validation = read_validation(root, &yaml_path, &raw, format, &mut warnings)?;
+        split_validator_flags(&validator_flags, &yaml_path)?;
         if validation == Validation::Default {
             ValidatorFlags::parse(&validator_flags).map_err(|source| {
                 PackageError::InvalidValidatorFlags {
@@ -239,6 +248,12 @@ fn check_problem_type(raw: &RawProblemYaml, yaml_path: &Path) -> Result<(), Pack
         }
     }
     Ok(())
+}
+
+fn split_validator_flags(flags: &str, yaml_path: &Path) -> Result<Vec<String>, PackageError> {
+    shlex::split(flags).ok_or_else(|| PackageError::UnsplittableValidatorFlags {
+        path: yaml_path.to_path_buf(),
+    })
 }
 
 fn directory_name(root: &Path) -> String {

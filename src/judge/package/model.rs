@@ -22,8 +22,9 @@ pub struct ProblemPackage {
     pub name: ProblemName,
     /// How team output is checked.
     pub validation: Validation,
-    /// The raw `validator_flags` string, passed to whichever validator runs.
-    /// For default validation it has already been checked to parse.
+    /// The raw `validator_flags` string, passed to whichever validator runs
+    /// (split by [`ProblemPackage::validator_args`]). It has been checked to
+    /// split, and for default validation to parse.
     pub validator_flags: String,
     /// Resource limits other than the time limit.
     pub limits: Limits,
@@ -270,6 +271,12 @@ pub enum PackageError {
         path: PathBuf,
         /// What is wrong with the flags.
         source: FlagError,
+    },
+    /// `validator_flags` that cannot be split into arguments as a shell would.
+    #[error("{}: validator_flags has an unclosed quote or ends in a backslash", path.display())]
+    UnsplittableValidatorFlags {
+        /// The `problem.yaml` path.
+        path: PathBuf,
     },
     /// A limit that is not a positive finite number.
     #[error("{}: {key} must be a positive number, got {value:?}", path.display())]

@@ -597,6 +597,53 @@ fn custom_validation_passes_flags_through_unchecked() {
     let loaded = pkg.load();
     assert!(matches!(loaded.validation, Validation::Custom(_)));
     assert_eq!(loaded.validator_flags, "--strict 7");
+    assert_eq!(loaded.validator_args().expect("splits"), ["--strict", "7"]);
+}
+
+#[test]
+fn validator_flags_are_split_as_a_shell_would() {
+    let pkg = Pkg::new(
+        "validation: custom\nvalidator_flags: \"--name 'two words' --tolerance \\\"0.5\\\" x\\\\ y\"\n",
+    );
+    pkg.write("output_validators/check/check.py", "print()\n");
+    assert_eq!(
+        pkg.load().validator_args().expect("splits"),
+        ["--name", "two words", "--tolerance", "0.5", "x y"]
+    );
+    assert!(Pkg::new("name: x\n")
+        .load()
+        .validator_args()
+        .expect("splits")
+        .is_empty());
+}
+
+#[test]
+fn validator_flags_with_an_unclosed_quote_refuse_the_package() {
+    let pkg = Pkg::new("validation: custom\nvalidator_flags: \"--name 'open\"\n");
+    pkg.write("output_validators/check/check.py", "print()\n");
+    let err = pkg.load_err();
+    assert!(
+        matches!(err, PackageError::UnsplittableValidatorFlags { .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("problem.yaml"), "{err}");
+}
+
+#[test]
+fn a_checker_that_only_includes_testlib_is_a_testlib_checker() {
+    let pkg = Pkg::new("validation: custom\n");
+    pkg.write(
+        "output_validators/checker/checker.cpp",
+        "#include \"testlib.h\"\nint main(int argc, char* argv[]) { registerTestlibCmd(argc, argv); quitf(_ok, \"ok\"); }\n",
+    );
+    let Validation::Custom(validator) = pkg.load().validation else {
+        panic!("custom validation expected");
+    };
+    assert_eq!(validator.kind, ValidatorKind::Testlib);
+    assert_eq!(
+        validator.sources,
+        [pkg.path("output_validators/checker/checker.cpp")]
+    );
 }
 
 #[test]
