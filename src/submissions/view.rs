@@ -3,7 +3,10 @@
 //! Everyone sees a submission's verdict, time and memory; its author and admins also see the
 //! source, the compiler output and every test's verdict, and for sample tests the input,
 //! expected answer, the program's output, the diff, time and memory. Secret tests show their
-//! verdict only to the author (README, "What authors see"), everything to admins.
+//! verdict only to the author (README, "What authors see"), everything to admins. A checker's
+//! message for the judges (`judgemessage.txt`, testlib's message, why a check failed) is for
+//! admins only; its message for the team (`teammessage.txt`) is shown to the author on sample
+//! tests, like the rest of a sample's details, and to admins on every test.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -42,6 +45,14 @@ pub struct TestResult {
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sample: Option<SampleDetail>,
+    /// Admins only: what the checker said for the judges (a validator's `judgemessage.txt`,
+    /// testlib's message, where the output went wrong), or why the check or the run failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub judge_message: Option<String>,
+    /// Sample tests (and, for admins, all): the validator's message for the team
+    /// (`teammessage.txt`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team_message: Option<String>,
 }
 
 /// What the author sees of a sample test.
@@ -129,6 +140,8 @@ pub async fn view(
                 memory_kb: shown_in_full.then_some(report.memory_kb),
                 name: shown_in_full.then_some(report.name),
                 sample,
+                judge_message: report.checker_message.filter(|_| admin),
+                team_message: report.team_message.filter(|_| shown_in_full),
             });
         }
         judgings = Some(records::judgings(db, row.id).await?);

@@ -1,5 +1,6 @@
 // The submission page: watches the submission over the API's WebSocket (falling back to
-// polling) and shows each state as it arrives: progress, verdict, tests, sample diffs.
+// polling) and shows each state as it arrives: progress, verdict, tests, sample diffs, and the
+// checker's messages the API lets this visitor see (for the team; for the judges, admins only).
 "use strict";
 (function () {
   const { api, ms, mib, showVerdict, socket } = window.coderank;
@@ -54,6 +55,8 @@
     body.replaceChildren();
     const samples = byId("samples");
     samples.replaceChildren();
+    const messages = byId("messages");
+    messages.replaceChildren();
     tests.forEach((test) => {
       const row = element("tr");
       row.appendChild(element("td", {}, test.index));
@@ -82,6 +85,19 @@
           box.appendChild(element("pre", {}, test.sample.stderr));
         }
         samples.appendChild(box);
+      }
+      if (test.team_message || test.judge_message) {
+        const box = element("div", { class: "sample-result checker-messages", "data-test": test.index });
+        box.appendChild(element("h3", {}, "Test " + test.index + (test.name ? " (" + test.name + ")" : "") + ": the checker says"));
+        if (test.team_message) {
+          box.appendChild(element("h4", {}, "Message for the team"));
+          box.appendChild(element("pre", { class: "team-message" }, test.team_message));
+        }
+        if (test.judge_message) {
+          box.appendChild(element("h4", {}, "Message for the judges (admins only)"));
+          box.appendChild(element("pre", { class: "judge-message" }, test.judge_message));
+        }
+        messages.appendChild(box);
       }
     });
   }
