@@ -214,14 +214,27 @@ impl Difficulty {
     }
 }
 
-/// `validator_flags` the default output validator understands (see its module).
+/// `validator_flags` that mean something to the problem's checker: the default output
+/// validator's own flags (see its module), or, for a custom validator, any arguments that split
+/// as a shell would split them (the validator gets them after its three Kattis arguments).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ValidatorFlagsText(String);
 
 impl ValidatorFlagsText {
-    pub fn parse(text: &str) -> Result<Self, FieldError> {
-        crate::judge::checker::default_validator::ValidatorFlags::parse(text)
-            .map_err(|err| FieldError(format!("validator_flags: {err}")))?;
+    pub fn parse(text: &str, checker: CheckerKind) -> Result<Self, FieldError> {
+        match checker {
+            CheckerKind::Default => {
+                crate::judge::checker::default_validator::ValidatorFlags::parse(text)
+                    .map_err(|err| FieldError(format!("validator_flags: {err}")))?;
+            }
+            CheckerKind::Custom => {
+                if shlex::split(text).is_none() {
+                    return refuse(format!(
+                        "validator_flags: {text:?} has an unclosed quote or ends in a backslash"
+                    ));
+                }
+            }
+        }
         Ok(Self(text.to_owned()))
     }
 
@@ -312,8 +325,10 @@ mod tests {
                 .as_slice(),
             ["dynamic-programming", "graphs"]
         );
-        assert!(ValidatorFlagsText::parse("float_tolerance 1e-6").is_ok());
-        assert!(ValidatorFlagsText::parse("no_such_flag").is_err());
+        assert!(ValidatorFlagsText::parse("float_tolerance 1e-6", CheckerKind::Default).is_ok());
+        assert!(ValidatorFlagsText::parse("no_such_flag", CheckerKind::Default).is_err());
+        assert!(ValidatorFlagsText::parse("--tolerance 0.5 'two words'", CheckerKind::Custom).is_ok());
+        assert!(ValidatorFlagsText::parse("--name 'open", CheckerKind::Custom).is_err());
         assert_eq!("secret".parse::<TestKind>(), Ok(TestKind::Secret));
         assert!("public".parse::<TestKind>().is_err());
         assert_eq!("custom".parse::<CheckerKind>(), Ok(CheckerKind::Custom));

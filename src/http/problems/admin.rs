@@ -39,6 +39,7 @@ pub struct CreateProblem {
     pub memory_mb: Option<i64>,
     /// 1 to 65536; default 8.
     pub output_mb: Option<i64>,
+    /// The default validator's flags (a new problem has no custom validator yet).
     #[serde(default)]
     pub validator_flags: String,
     /// At most 20, each 1 to 40 characters without spaces.
@@ -55,6 +56,8 @@ pub struct UpdateProblem {
     pub time_limit_ms: Option<i64>,
     pub memory_mb: Option<i64>,
     pub output_mb: Option<i64>,
+    /// The default validator's flags, or a custom validator's arguments (split as a shell
+    /// would; given after its `input answer feedback_dir`).
     pub validator_flags: Option<String>,
     pub tags: Option<Vec<String>>,
     pub difficulty: Option<i64>,
@@ -74,7 +77,7 @@ pub(super) async fn create_problem(
     // The rulebook's types: every field checked, each refusal naming its rule.
     let slug = Slug::parse(&request.slug)?;
     let title = Title::parse(&request.title)?;
-    let validator_flags = ValidatorFlagsText::parse(&request.validator_flags)?;
+    let validator_flags = ValidatorFlagsText::parse(&request.validator_flags, CheckerKind::Default)?;
     let tags = Tags::parse(&request.tags)?;
     let new = NewProblem {
         slug: &slug,
@@ -133,12 +136,12 @@ pub(super) async fn update_problem(
         time_limit: request.time_limit_ms.map(TimeLimitMs::parse).transpose()?,
         memory: request.memory_mb.map(MemoryMb::parse).transpose()?,
         output: request.output_mb.map(OutputMb::parse).transpose()?,
-        // Flags only mean something to the default validator.
+        // Checked as the problem's checker reads them: the default validator's flags, or a
+        // custom validator's arguments.
         validator_flags: request
             .validator_flags
             .as_deref()
-            .filter(|_| problem.checker == CheckerKind::Default)
-            .map(ValidatorFlagsText::parse)
+            .map(|flags| ValidatorFlagsText::parse(flags, problem.checker))
             .transpose()?,
         tags: request.tags.as_deref().map(Tags::parse).transpose()?,
         difficulty: request.difficulty.map(Difficulty::parse).transpose()?,

@@ -68,8 +68,12 @@ pub(super) fn stage(root: &Path, limits: &ProblemsConfig) -> Result<Staged, Impo
     let time_limit =
         TimeLimitMs::from_seconds(time_limit.seconds).map_err(invalid("problem.yaml: limits.time_limit"))?;
     let title = Title::parse(package.name.preferred()).map_err(invalid("problem.yaml: name"))?;
+    let checker = match package.validation {
+        Validation::Default => CheckerKind::Default,
+        Validation::Custom(_) => CheckerKind::Custom,
+    };
     let validator_flags =
-        ValidatorFlagsText::parse(&package.validator_flags).map_err(invalid("problem.yaml"))?;
+        ValidatorFlagsText::parse(&package.validator_flags, checker).map_err(invalid("problem.yaml"))?;
     let package_yaml = std::fs::read_to_string(root.join("problem.yaml"))?;
     let mut tests = Vec::new();
     for case in &package.test_cases {
@@ -135,10 +139,7 @@ pub(super) fn stage(root: &Path, limits: &ProblemsConfig) -> Result<Staged, Impo
         time_limit,
         memory,
         output,
-        checker: match package.validation {
-            Validation::Default => CheckerKind::Default,
-            Validation::Custom(_) => CheckerKind::Custom,
-        },
+        checker,
         validator_flags,
         tags,
         package_yaml: match package.format {
