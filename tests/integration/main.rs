@@ -8,6 +8,7 @@ mod accounts;
 mod authorization;
 mod browser;
 mod cli;
+mod custom_validators;
 mod errors;
 mod health;
 mod helpers;
