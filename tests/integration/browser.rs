@@ -5,6 +5,7 @@
 //!
 //! Every wait polls a DOM condition until a deadline; none sleeps a fixed time as an assertion.
 
+mod checker_messages;
 mod passwords;
 
 use std::{

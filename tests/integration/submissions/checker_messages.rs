@@ -31,7 +31,7 @@ async fn call_ok(app: &TestApp, method: Method, path: &str, bearer: &str, body: 
 
 /// A published problem with one sample and one secret test, judged by [`VALIDATOR`] with the
 /// flags it wants.
-async fn problem_with_validator(app: &TestApp, admin: &str, slug: &str) {
+pub(crate) async fn problem_with_validator(app: &TestApp, admin: &str, slug: &str) {
     let created = app
         .call(
             Method::POST,

@@ -3,7 +3,7 @@
 //! This module holds what the topic files share: importing a sample problem, submitting, waiting
 //! for a verdict, sources with known verdicts, and `coderank worker` processes.
 
-mod checker_messages;
+pub(crate) mod checker_messages;
 mod hidden_problems;
 mod history;
 mod leaderboard;
