@@ -5,13 +5,15 @@
 //! ([`check`]: PostgreSQL, the object store, the Docker engine, the judge images, the
 //! supervisor) and stays idle, saying what is missing, until it has. Slots wait on
 //! `LISTEN coderank_jobs` (with a poll as a fallback) instead of spinning; a playground run is
-//! claimed before any judging. While judging, a slot renews its lease every third of its
+//! claimed before anything else, then the derivation of an imported package's missing time
+//! limit ([`time_limits`], found by the poll), then a judging. While judging, a slot renews its lease every third of its
 //! length. On shutdown a slot finishes the judging in hand (a judging is bounded by the
 //! problem's limits) and claims nothing more.
 
 pub mod check;
 
 mod record;
+mod time_limits;
 
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
@@ -187,7 +189,19 @@ impl Worker {
                     self.run_program(&ready, job, cpuset.clone()).await;
                     continue;
                 }
-                Ok(None) => queue::claim(&self.db, &self.name, self.lease).await,
+                Ok(None) => match crate::problems::time_limits::claim(&self.db, &self.name, self.lease).await
+                {
+                    // Then the limits of imported packages that gave none: their problems wait
+                    // for them to be published.
+                    Ok(Some(lease)) => {
+                        tracing::debug!(slot, problem = %lease.problem_id, "claimed a time limit to derive");
+                        let _busy = metrics::slot_busy(&self.name);
+                        self.derive_time_limit(&ready, lease, cpuset.clone()).await;
+                        continue;
+                    }
+                    Ok(None) => queue::claim(&self.db, &self.name, self.lease).await,
+                    Err(err) => Err(err),
+                },
                 Err(err) => Err(err),
             };
             match claimed {
