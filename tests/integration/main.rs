@@ -21,4 +21,5 @@ mod openapi;
 mod problems;
 mod storage;
 mod submissions;
+mod time_limits;
 mod web;
