@@ -316,29 +316,12 @@ impl Worker {
         let job = judgings::job(&self.db, lease.judging_id).await?;
         self.progress(lease, &job, JudgingStatus::Compiling, 0, None)
             .await?;
-        let problem = problems::find_by_id(&self.db, job.problem_id).await?;
-        let scratch = tempfile::tempdir()?;
-        let root = scratch.path().join(&problem.slug);
-        // Laying the problem out reads from the store, each request with its own timeout; this
-        // bounds the whole, so no judging holds its lease for ever.
-        tokio::time::timeout(
-            MATERIALIZE_TIME,
-            export::materialize(&self.db, &self.cache, &problem, &root),
-        )
-        .await
-        .with_context(|| {
-            format!(
-                "laying out the problem took over {} s",
-                MATERIALIZE_TIME.as_secs()
-            )
-        })??;
-        let package = tokio::task::spawn_blocking(move || ProblemPackage::load(&root)).await??;
+        let (_scratch, package) = self.lay_out(job.problem_id).await?;
+        let options = judge_options(ready, cpuset)?;
         let languages = Languages::table();
         let language = languages
             .get(&job.language)
             .with_context(|| format!("unknown language {}", job.language))?;
-        let mut options = JudgeOptions::new(Arc::clone(&ready.supervisor));
-        options.cpuset = cpuset.as_deref().map(str::parse::<CpuSet>).transpose()?;
         let total = package.test_cases.len() as i32;
         let (updates, mut updates_rx) = tokio::sync::mpsc::unbounded_channel::<(JudgingStatus, i32)>();
         let writer = {
@@ -367,6 +350,38 @@ impl Worker {
         let _ = writer.await;
         report
     }
+}
+
+impl Worker {
+    /// Lays a problem out from its rows and the cache in a scratch folder (kept while the
+    /// answered guard lives) and reads it as a package.
+    async fn lay_out(&self, problem_id: uuid::Uuid) -> anyhow::Result<(tempfile::TempDir, ProblemPackage)> {
+        let problem = problems::find_by_id(&self.db, problem_id).await?;
+        let scratch = tempfile::tempdir()?;
+        let root = scratch.path().join(&problem.slug);
+        // Laying the problem out reads from the store, each request with its own timeout; this
+        // bounds the whole, so no job holds its lease for ever.
+        tokio::time::timeout(
+            MATERIALIZE_TIME,
+            export::materialize(&self.db, &self.cache, &problem, &root),
+        )
+        .await
+        .with_context(|| {
+            format!(
+                "laying out the problem took over {} s",
+                MATERIALIZE_TIME.as_secs()
+            )
+        })??;
+        let package = tokio::task::spawn_blocking(move || ProblemPackage::load(&root)).await??;
+        Ok((scratch, package))
+    }
+}
+
+/// What a slot judges with: its supervisor, pinned to its CPU when it has one.
+fn judge_options(ready: &Ready, cpuset: Option<String>) -> anyhow::Result<JudgeOptions> {
+    let mut options = JudgeOptions::new(Arc::clone(&ready.supervisor));
+    options.cpuset = cpuset.as_deref().map(str::parse::<CpuSet>).transpose()?;
+    Ok(options)
 }
 
 /// Renews the lease every third of its length, until it is no longer ours.

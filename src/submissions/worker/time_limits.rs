@@ -6,23 +6,16 @@
 //! recorded as the reason, which admins see, and is not retried: deriving again would judge the
 //! same submissions the same way.
 
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
-use anyhow::Context;
-
-use super::{keep_lease, Ready, Worker, MATERIALIZE_TIME};
+use super::{judge_options, keep_lease, Ready, Worker};
 use crate::{
     judge::{
-        cpus::CpuSet,
-        engine::JudgeOptions,
         languages::Languages,
-        package::ProblemPackage,
         reference::{self, Python},
     },
     problems::{
-        export,
         fields::TimeLimitMs,
-        records as problems,
         time_limits::{self, Lease, Outcome},
     },
     submissions::queue::{Renewable, MAX_ATTEMPTS},
@@ -82,18 +75,8 @@ impl Worker {
         lease: &Lease,
         cpuset: Option<String>,
     ) -> anyhow::Result<(TimeLimitMs, String)> {
-        let problem = problems::find_by_id(&self.db, lease.problem_id).await?;
-        let scratch = tempfile::tempdir()?;
-        let root = scratch.path().join(&problem.slug);
-        tokio::time::timeout(
-            MATERIALIZE_TIME,
-            export::materialize(&self.db, &self.cache, &problem, &root),
-        )
-        .await
-        .context("laying out the problem took too long")??;
-        let package = tokio::task::spawn_blocking(move || ProblemPackage::load(&root)).await??;
-        let mut options = JudgeOptions::new(Arc::clone(&ready.supervisor));
-        options.cpuset = cpuset.as_deref().map(str::parse::<CpuSet>).transpose()?;
+        let (_scratch, package) = self.lay_out(lease.problem_id).await?;
+        let options = judge_options(ready, cpuset)?;
         let derived = reference::derive(
             &ready.docker,
             &package,
