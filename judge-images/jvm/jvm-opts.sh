@@ -11,9 +11,12 @@
 #   -Xshare:auto         use the JDK's class-data-sharing archive when possible.
 #   -XX:+ExitOnOutOfMemoryError  heap exhaustion exits immediately (status 3)
 #                        instead of the program catching/limping past the OOM.
-#   heap: CODERANK_MEMORY_MB set  -> -Xmx = 3/4 of it; the remaining quarter
-#         covers metaspace, code cache, thread stacks and the JVM itself, so the
-#         Java heap limit is reached before the container's cgroup limit.
+#   heap: CODERANK_MEMORY_MB set  -> -Xms = -Xmx = the memory limit, as Kattis
+#         problemtools runs Java and Kotlin, so a package's accepted submissions
+#         get the heap their authors had. Metaspace, code cache and the JVM itself
+#         come on top, so a program that fills its heap passes the sandbox's
+#         memory limit first and gets MLE (the sandbox meters the whole process),
+#         not an OutOfMemoryError. -Xms only reserves: untouched heap costs nothing.
 #         CODERANK_MEMORY_MB unset -> -XX:MaxRAMPercentage=75, i.e. 75% of the
 #         container (cgroup) memory limit, which JDK 17 detects (v1 and v2).
 #   Full tiered JIT (C1+C2) is kept on purpose: C2 matters for CPU-heavy code.
@@ -36,7 +39,7 @@ KOTLIN_RUNTIME_CP="$KOTLIN_HOME/lib/kotlin-stdlib.jar:$KOTLIN_HOME/lib/kotlin-re
 
 coderank_heap_opt() {
   if [ -n "${CODERANK_MEMORY_MB:-}" ] && [ "$CODERANK_MEMORY_MB" -gt 0 ] 2>/dev/null; then
-    echo "-Xmx$((CODERANK_MEMORY_MB * 3 / 4))m"
+    echo "-Xms${CODERANK_MEMORY_MB}m -Xmx${CODERANK_MEMORY_MB}m"
   else
     echo "-XX:MaxRAMPercentage=75"
   fi

@@ -10,7 +10,8 @@
 //! call profile; [`source`] is a submission's code (a file or a folder); [`sandbox`] is one
 //! container, [`program`] the submission's sandbox over a judging, [`limits`] what a judging
 //! runs with, [`engine`] the judging and [`report`] what it reports; [`redact`] keeps host paths
-//! out of it; [`cpus`] pins sandboxes; [`commands`] holds `coderank judge` and `problem verify`.
+//! out of it; [`reference`] judges a package's own submissions as problemtools does and derives
+//! a missing time limit from them; [`cpus`] pins sandboxes; [`commands`] holds `coderank judge` and `problem verify`.
 
 pub mod checker;
 pub mod commands;
@@ -22,6 +23,7 @@ pub mod limits;
 pub mod package;
 pub mod program;
 pub mod redact;
+pub mod reference;
 pub mod report;
 pub mod sandbox;
 pub mod seccomp;

@@ -148,12 +148,15 @@ pub fn problem_yaml(problem: &Problem) -> anyhow::Result<String> {
         Some(Value::Mapping(limits)) => limits,
         _ => Mapping::new(),
     };
-    let time_limit: Value = if problem.time_limit_ms % 1000 == 0 {
-        (i64::from(problem.time_limit_ms) / 1000).into()
-    } else {
-        (f64::from(problem.time_limit_ms) / 1000.0).into()
-    };
-    limits.insert("time_limit".into(), time_limit);
+    // A limit not known yet is left out, as the package left it out.
+    if let Some(ms) = problem.time_limit_ms {
+        let time_limit: Value = if ms % 1000 == 0 {
+            (i64::from(ms) / 1000).into()
+        } else {
+            (f64::from(ms) / 1000.0).into()
+        };
+        limits.insert("time_limit".into(), time_limit);
+    }
     limits.insert("memory".into(), i64::from(problem.memory_mb).into());
     limits.insert("output".into(), i64::from(problem.output_mb).into());
     doc.insert("limits".into(), Value::Mapping(limits));

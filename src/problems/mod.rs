@@ -9,6 +9,7 @@
 //! - [`editing`]: admins' changes to test cases and validators, deleting problems;
 //! - [`objects`]: content-addressed objects and their collection when unused;
 //! - [`cache`]: the local, size-bounded test-data cache keyed by SHA-256;
+//! - [`time_limits`]: limits the workers derive for packages that give none (jobs, outcomes);
 //! - [`commands`]: `coderank problem import|export`.
 //!
 //! A problem's metadata (title, statement, limits, checker, tags, published) is in `problems`;
@@ -25,4 +26,5 @@ pub mod fields;
 pub mod import;
 pub mod objects;
 pub mod records;
+pub mod time_limits;
 pub mod view;

@@ -24,7 +24,15 @@ pub struct Problem {
     /// Where the statement goes in an exported package.
     #[serde(skip)]
     pub statement_path: String,
-    pub time_limit_ms: i32,
+    /// None until it is known: a package without one has it derived by the workers
+    /// (`time_limit_source` is then `deriving`), and the problem cannot be published meanwhile.
+    pub time_limit_ms: Option<i32>,
+    /// How the limit was found: `problem.yaml`, `set by an admin`, `derived: slowest accepted
+    /// 0.42 s (accepted/sol.py) × 5 → 3 s`, …
+    pub time_limit_source: String,
+    /// Why deriving the limit failed (admins only see unpublished problems, where this is set).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_limit_error: Option<String>,
     pub memory_mb: i32,
     pub output_mb: i32,
     /// `default` (the ICPC default output validator) or `custom` (the problem's own validator).
@@ -83,8 +91,8 @@ pub struct ProblemFile {
 pub async fn find(db: impl PgExecutor<'_>, slug: &str) -> sqlx::Result<Option<Problem>> {
     sqlx::query_as!(
         Problem,
-        r#"SELECT id, slug, title, statement, statement_format, statement_path, time_limit_ms, memory_mb,
-               output_mb, checker AS "checker: CheckerKind", validator_flags, published, archived_at, author_id,
+        r#"SELECT id, slug, title, statement, statement_format, statement_path, time_limit_ms, time_limit_source,
+               time_limit_error, memory_mb, output_mb, checker AS "checker: CheckerKind", validator_flags, published, archived_at, author_id,
                tags, difficulty, package_yaml, created_at, updated_at
            FROM problems WHERE slug = $1"#,
         slug
@@ -97,8 +105,8 @@ pub async fn find(db: impl PgExecutor<'_>, slug: &str) -> sqlx::Result<Option<Pr
 pub async fn find_by_id(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Problem> {
     sqlx::query_as!(
         Problem,
-        r#"SELECT id, slug, title, statement, statement_format, statement_path, time_limit_ms, memory_mb,
-               output_mb, checker AS "checker: CheckerKind", validator_flags, published, archived_at, author_id,
+        r#"SELECT id, slug, title, statement, statement_format, statement_path, time_limit_ms, time_limit_source,
+               time_limit_error, memory_mb, output_mb, checker AS "checker: CheckerKind", validator_flags, published, archived_at, author_id,
                tags, difficulty, package_yaml, created_at, updated_at
            FROM problems WHERE id = $1"#,
         id
@@ -116,7 +124,10 @@ pub struct NewProblem<'a> {
     /// `markdown` or `latex`.
     pub statement_format: &'a str,
     pub statement_path: &'a str,
-    pub time_limit: TimeLimitMs,
+    /// None for a package whose limit the workers are to derive.
+    pub time_limit: Option<TimeLimitMs>,
+    /// How the limit was found (see [`Problem::time_limit_source`]).
+    pub time_limit_source: &'a str,
     pub memory: MemoryMb,
     pub output: OutputMb,
     pub checker: CheckerKind,
@@ -135,18 +146,19 @@ pub async fn insert(db: impl PgExecutor<'_>, new: &NewProblem<'_>) -> sqlx::Resu
     sqlx::query_as!(
         Problem,
         r#"INSERT INTO problems (slug, title, statement, statement_format, statement_path, time_limit_ms,
-               memory_mb, output_mb, checker, validator_flags, published, author_id, tags, difficulty, package_yaml)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+               memory_mb, output_mb, checker, validator_flags, published, author_id, tags, difficulty, package_yaml,
+               time_limit_source)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
            ON CONFLICT (slug) DO NOTHING
-           RETURNING id, slug, title, statement, statement_format, statement_path, time_limit_ms, memory_mb,
-               output_mb, checker AS "checker: CheckerKind", validator_flags, published, archived_at, author_id,
+           RETURNING id, slug, title, statement, statement_format, statement_path, time_limit_ms, time_limit_source,
+               time_limit_error, memory_mb, output_mb, checker AS "checker: CheckerKind", validator_flags, published, archived_at, author_id,
                tags, difficulty, package_yaml, created_at, updated_at"#,
         new.slug.as_str(),
         new.title.as_str(),
         new.statement,
         new.statement_format,
         new.statement_path,
-        new.time_limit.get(),
+        new.time_limit.map(TimeLimitMs::get),
         new.memory.get(),
         new.output.get(),
         new.checker.as_str(),
@@ -156,6 +168,7 @@ pub async fn insert(db: impl PgExecutor<'_>, new: &NewProblem<'_>) -> sqlx::Resu
         new.tags.as_slice(),
         new.difficulty.map(Difficulty::get),
         new.package_yaml,
+        new.time_limit_source,
     )
     .fetch_optional(db)
     .await
@@ -166,6 +179,7 @@ pub async fn insert(db: impl PgExecutor<'_>, new: &NewProblem<'_>) -> sqlx::Resu
 pub struct Changes {
     pub title: Option<Title>,
     pub statement: Option<String>,
+    /// Set by an admin: recorded as such, and any derivation's failure forgotten.
     pub time_limit: Option<TimeLimitMs>,
     pub memory: Option<MemoryMb>,
     pub output: Option<OutputMb>,
@@ -181,13 +195,16 @@ pub async fn update(db: impl PgExecutor<'_>, id: Uuid, changes: &Changes) -> sql
         Problem,
         r#"UPDATE problems SET
                title = COALESCE($2, title), statement = COALESCE($3, statement),
-               time_limit_ms = COALESCE($4, time_limit_ms), memory_mb = COALESCE($5, memory_mb),
+               time_limit_ms = COALESCE($4, time_limit_ms),
+               time_limit_source = CASE WHEN $4::integer IS NULL THEN time_limit_source ELSE 'set by an admin' END,
+               time_limit_error = CASE WHEN $4::integer IS NULL THEN time_limit_error END,
+               memory_mb = COALESCE($5, memory_mb),
                output_mb = COALESCE($6, output_mb), validator_flags = COALESCE($7, validator_flags),
                tags = COALESCE($8, tags), difficulty = COALESCE($9, difficulty),
                published = COALESCE($10, published)
            WHERE id = $1
-           RETURNING id, slug, title, statement, statement_format, statement_path, time_limit_ms, memory_mb,
-               output_mb, checker AS "checker: CheckerKind", validator_flags, published, archived_at, author_id,
+           RETURNING id, slug, title, statement, statement_format, statement_path, time_limit_ms, time_limit_source,
+               time_limit_error, memory_mb, output_mb, checker AS "checker: CheckerKind", validator_flags, published, archived_at, author_id,
                tags, difficulty, package_yaml, created_at, updated_at"#,
         id,
         changes.title.as_ref().map(Title::as_str),
@@ -253,8 +270,8 @@ pub async fn list(
     });
     let problems = sqlx::query_as!(
         Problem,
-        r#"SELECT id, slug, title, statement, statement_format, statement_path, time_limit_ms, memory_mb,
-               output_mb, checker AS "checker: CheckerKind", validator_flags, published, archived_at, author_id,
+        r#"SELECT id, slug, title, statement, statement_format, statement_path, time_limit_ms, time_limit_source,
+               time_limit_error, memory_mb, output_mb, checker AS "checker: CheckerKind", validator_flags, published, archived_at, author_id,
                tags, difficulty, package_yaml, created_at, updated_at
            FROM problems
            WHERE ($1 OR (published AND archived_at IS NULL))

@@ -47,7 +47,8 @@ pub struct ProblemSummary {
     pub title: String,
     pub tags: Vec<String>,
     pub difficulty: Option<i32>,
-    pub time_limit_ms: i32,
+    /// Null until known (unpublished problems only; see `time_limit_source`).
+    pub time_limit_ms: Option<i32>,
     pub memory_mb: i32,
     /// Present for admins only.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -10,7 +10,7 @@ use axum::{
     Router,
 };
 
-use super::{markdown, problems::seconds, render, submissions::Line, Nav, PageAdmin, PageError, SignedIn};
+use super::{markdown, problems::time_limit, render, submissions::Line, Nav, PageAdmin, PageError, SignedIn};
 use crate::{
     app::{error::AppError, AppState},
     problems::records,
@@ -52,7 +52,7 @@ async fn problems(
             .problems
             .into_iter()
             .map(|problem| ProblemLine {
-                limits: format!("{}, {} MiB", seconds(problem.time_limit_ms), problem.memory_mb),
+                limits: format!("{}, {} MiB", time_limit(&problem), problem.memory_mb),
                 published: problem.published,
                 archived: problem.archived_at.is_some(),
                 slug: problem.slug,
@@ -76,7 +76,10 @@ struct EditorPage {
     title: String,
     statement: String,
     preview: String,
-    time_limit_ms: i32,
+    /// Empty while the limit is not known.
+    time_limit_ms: String,
+    /// How it was found, or why it is not known.
+    time_limit_source: String,
     memory_mb: i32,
     output_mb: i32,
     checker: String,
@@ -99,7 +102,8 @@ async fn editor(
     render(&EditorPage {
         nav,
         preview: markdown::to_html(&problem.statement),
-        time_limit_ms: problem.time_limit_ms,
+        time_limit_ms: problem.time_limit_ms.map(|ms| ms.to_string()).unwrap_or_default(),
+        time_limit_source: time_limit(&problem),
         memory_mb: problem.memory_mb,
         output_mb: problem.output_mb,
         checker: problem.checker.as_str().to_owned(),

@@ -228,7 +228,7 @@ async fn problem(
         } else {
             String::new()
         },
-        time_limit: seconds(problem.time_limit_ms),
+        time_limit: time_limit(&problem),
         memory_mb: problem.memory_mb,
         difficulty: problem.difficulty.map(|d| d.to_string()).unwrap_or_default(),
         published: problem.published,
@@ -252,6 +252,18 @@ async fn problem(
 }
 
 /// `1500` → `1.5 s`.
+/// The limit and how it was found, e.g. `3 s (derived: slowest accepted …)`, or why there is
+/// none yet.
+pub fn time_limit(problem: &crate::problems::records::Problem) -> String {
+    match problem.time_limit_ms {
+        Some(ms) => format!("{} ({})", seconds(ms), problem.time_limit_source),
+        None => match &problem.time_limit_error {
+            Some(error) => format!("none: deriving it failed ({error})"),
+            None => "not known yet: being derived from the accepted submissions".to_owned(),
+        },
+    }
+}
+
 pub fn seconds(ms: i32) -> String {
     if ms % 1000 == 0 {
         format!("{} s", ms / 1000)

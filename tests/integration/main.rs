@@ -22,4 +22,5 @@ mod openapi;
 mod problems;
 mod storage;
 mod submissions;
+mod time_limits;
 mod web;

@@ -23,6 +23,7 @@ use crate::{
         },
         import::{self, ImportOptions},
         records::{self, Changes, NewProblem, Problem},
+        time_limits,
     },
 };
 
@@ -85,11 +86,14 @@ pub(super) async fn create_problem(
         statement: &request.statement,
         statement_format: "markdown",
         statement_path: "statement/problem.en.md",
-        time_limit: request
-            .time_limit_ms
-            .map(TimeLimitMs::parse)
-            .transpose()?
-            .unwrap_or(TimeLimitMs::DEFAULT),
+        time_limit: Some(
+            request
+                .time_limit_ms
+                .map(TimeLimitMs::parse)
+                .transpose()?
+                .unwrap_or(TimeLimitMs::DEFAULT),
+        ),
+        time_limit_source: "set by an admin",
         memory: request
             .memory_mb
             .map(MemoryMb::parse)
@@ -121,7 +125,7 @@ pub(super) async fn create_problem(
 #[utoipa::path(patch, path = "/api/v1/problems/{slug}", tag = "problems", security(("bearer" = []), ("session" = [])),
     params(("slug" = String, Path)), request_body = UpdateProblem,
     responses((status = 200, body = Problem), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody, description = "Publishing a problem without test cases"),
+        (status = 409, body = ErrorBody, description = "Publishing a problem without test cases or without a time limit"),
         (status = 422, body = ErrorBody)))]
 pub(super) async fn update_problem(
     State(state): State<AppState>,
@@ -133,7 +137,12 @@ pub(super) async fn update_problem(
     let changes = Changes {
         title: request.title.as_deref().map(Title::parse).transpose()?,
         statement: request.statement,
-        time_limit: request.time_limit_ms.map(TimeLimitMs::parse).transpose()?,
+        // The editor sends every field: only a new value is an admin's limit (and its source).
+        time_limit: request
+            .time_limit_ms
+            .map(TimeLimitMs::parse)
+            .transpose()?
+            .filter(|limit| Some(limit.get()) != problem.time_limit_ms),
         memory: request.memory_mb.map(MemoryMb::parse).transpose()?,
         output: request.output_mb.map(OutputMb::parse).transpose()?,
         // Checked as the problem's checker reads them: the default validator's flags, or a
@@ -151,6 +160,9 @@ pub(super) async fn update_problem(
         return Err(AppError::Conflict(format!(
             "{slug} has no test cases: add some before publishing"
         )));
+    }
+    if request.published == Some(true) && problem.time_limit_ms.is_none() && changes.time_limit.is_none() {
+        return Err(AppError::Conflict(time_limits::unpublishable(&problem)));
     }
     let updated = records::update(&state.db, problem.id, &changes).await?;
     Ok(Json(updated))
@@ -186,7 +198,10 @@ pub struct ImportQuery {
     pub slug: Option<String>,
 }
 
-/// Import an ICPC / Kattis package: the zip is the body (`Content-Type: application/zip`).
+/// Import an ICPC / Kattis package: the zip is the body (`Content-Type: application/zip`). A
+/// package that gives no time limit is imported at once, unpublished, with `time_limit_ms`
+/// null and `time_limit_source` `deriving`: the judge workers derive it from the package's
+/// accepted submissions; it can be published once they have, or once an admin sets it.
 #[utoipa::path(post, path = "/api/v1/problems/import", tag = "problems", security(("bearer" = []), ("session" = [])),
     params(ImportQuery), request_body(content = super::Zip, content_type = "application/zip"),
     responses(
@@ -195,7 +210,7 @@ pub struct ImportQuery {
         (status = 409, body = ErrorBody, description = "The slug is taken"),
         (status = 413, body = ErrorBody, description = "A file or the package is over its cap"),
         (status = 415, body = ErrorBody),
-        (status = 422, body = ErrorBody, description = "The package breaks the format or a safety rule"),
+        (status = 422, body = ErrorBody, description = "The package breaks the format or a safety rule, or gives no time limit and has no accepted submission to derive one from"),
     ))]
 pub(super) async fn import_problem(
     State(state): State<AppState>,
@@ -209,6 +224,7 @@ pub(super) async fn import_problem(
         slug: query.slug,
         publish: query.publish,
         author: Some(admin.user.id),
+        time_limit: None,
     };
     let problem = import::import_zip(&state.db, &state.store, &state.problem_limits, body, options).await?;
     Ok((StatusCode::CREATED, Json(problem)))

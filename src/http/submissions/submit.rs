@@ -58,6 +58,7 @@ pub(super) fn check_source(state: &AppState, language: &str, source: &str) -> Re
     responses(
         (status = 202, body = Submitted),
         (status = 404, body = ErrorBody, description = "No such published problem"),
+        (status = 409, body = ErrorBody, description = "The problem (unpublished) has no time limit yet"),
         (status = 413, body = ErrorBody, description = "Source over the size cap"),
         (status = 422, body = ErrorBody, description = "Unknown language or empty source"),
         (status = 429, body = ErrorBody, description = "Too many submissions"),
@@ -74,6 +75,12 @@ pub(super) async fn submit(
     let problem = problem_view::visible(&state.db, audience, &request.problem)
         .await
         .map_err(|_| AppError::NotFound(format!("no published problem {:?}", request.problem)))?;
+    // Only an admin reaches an unpublished problem, which may not have its time limit yet.
+    if problem.time_limit_ms.is_none() {
+        return Err(AppError::Conflict(crate::problems::time_limits::unpublishable(
+            &problem,
+        )));
+    }
     let user_id = current.user.id;
     rate_limit(
         &state,

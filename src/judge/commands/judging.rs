@@ -12,10 +12,11 @@ use crate::{
     docker::DockerEngine,
     judge::{
         cpus::CpuSet,
-        engine::{self, JudgeOptions, Progress, Report},
+        engine::{self, JudgeOptions, Progress},
         images,
         languages::Languages,
-        package::{TimeLimit, TimeLimitSource},
+        package::{ProblemPackage, TimeLimit, TimeLimitSource},
+        reference::{self, Python},
         sandbox,
         source::Source,
         verdict::Verdict,
@@ -34,6 +35,13 @@ pub struct JudgeArgs {
     /// Language id (see `coderank languages`); default: from the file extension.
     #[arg(long = "lang")]
     pub language: Option<String>,
+    /// Which Python runs a `.py` source without `--lang`: PyPy 3 (as problemtools) or CPython.
+    #[arg(long, value_enum, default_value_t = Python::Pypy)]
+    pub python: Python,
+    /// The time limit in seconds, over any the package gives; without it, a package that gives
+    /// none has one derived from its accepted submissions first.
+    #[arg(long, value_name = "SECONDS", value_parser = positive_seconds)]
+    pub time_limit: Option<f64>,
     /// Run every test even after one fails.
     #[arg(long)]
     pub all_tests: bool,
@@ -50,13 +58,13 @@ pub struct JudgeArgs {
 
 /// `coderank judge`: judges one source file or folder against a problem folder with Docker alone.
 pub async fn judge(args: JudgeArgs) -> anyhow::Result<()> {
-    let package = crate::judge::package::ProblemPackage::load(&args.problem_dir)
+    let mut package = ProblemPackage::load(&args.problem_dir)
         .with_context(|| format!("cannot read the problem {}", args.problem_dir.display()))?;
     let table = Languages::table();
     let source = Source::read(&args.source)?;
     let language = match &args.language {
         Some(id) => table.get(id)?,
-        None => source.language(table)?,
+        None => reference::language_for(&source, table, args.python)?,
     };
     let supervisor = sandbox::read_supervisor(args.supervisor.clone())?;
     let mut options = JudgeOptions::new(supervisor);
@@ -67,6 +75,28 @@ pub async fn judge(args: JudgeArgs) -> anyhow::Result<()> {
     }
     options.cpuset = args.cpus;
     reap_leftovers(&docker).await;
+
+    let how_found = match (args.time_limit, &package.time_limit) {
+        (Some(seconds), _) => {
+            package.time_limit = Some(TimeLimit {
+                seconds,
+                source: TimeLimitSource::Given,
+            });
+            format!("{seconds} s, from --time-limit")
+        }
+        (None, Some(limit)) => format!("{} s, from {}", limit.seconds, limit.source),
+        (None, None) => {
+            if !args.json {
+                eprintln!("the package gives no time limit: judging its accepted submissions to derive one…");
+            }
+            let derived = reference::derive(&docker, &package, table, &options, args.python)
+                .await
+                .map_err(|err| anyhow::anyhow!("{err:#}, or pass --time-limit"))
+                .with_context(|| format!("{}: no time limit", args.problem_dir.display()))?;
+            package = reference::with_limit(&package, derived.seconds);
+            derived.to_string()
+        }
+    };
 
     let live = !args.json && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let report = engine::judge(&docker, &package, language, &source, &options, |event| {
@@ -87,10 +117,12 @@ pub async fn judge(args: JudgeArgs) -> anyhow::Result<()> {
 
     let mut out = std::io::stdout().lock();
     if args.json {
+        eprintln!("time limit: {how_found}");
         serde_json::to_writer(&mut out, &report)?;
         writeln!(out)?;
         return Ok(());
     }
+    writeln!(out, "time limit: {how_found}")?;
     writeln!(
         out,
         "{}  {} on {}: {} ms, {:.1} MiB (limits {} ms, {} MiB)",
@@ -152,6 +184,9 @@ pub struct VerifyArgs {
     /// How many submissions to judge at once.
     #[arg(long, default_value_t = 2)]
     pub parallel: usize,
+    /// Which Python runs `.py` submissions: PyPy 3 (as problemtools) or CPython.
+    #[arg(long, value_enum, default_value_t = Python::Pypy)]
+    pub python: Python,
     /// The supervisor binary; default: coderank-supervisor beside this executable.
     #[arg(long, env = "CODERANK_SUPERVISOR")]
     pub supervisor: Option<PathBuf>,
@@ -170,21 +205,20 @@ pub async fn verify(args: VerifyArgs) -> anyhow::Result<()> {
     let mut mismatches = 0usize;
     let mut judged = 0usize;
     for dir in &args.problem_dirs {
-        let mut package = crate::judge::package::ProblemPackage::load(dir)
+        let mut package = ProblemPackage::load(dir)
             .with_context(|| format!("cannot read the problem {}", dir.display()))?;
         if package.time_limit.is_none() {
-            let (limit, slowest_ms) = derive_time_limit(&docker, &package, table, &options).await?;
+            let derived = reference::derive(&docker, &package, table, &options, args.python)
+                .await
+                .with_context(|| format!("{}: no time limit", dir.display()))?;
+            let limit = derived.seconds;
             std::fs::write(dir.join(".timelimit"), format!("{limit}\n"))
                 .with_context(|| format!("cannot write {}", dir.join(".timelimit").display()))?;
             println!(
-                "{}: time limit derived: {limit} s = ceil({} x slowest accepted {slowest_ms} ms), written to .timelimit",
+                "{}: time limit derived: {limit} s ({derived}), written to .timelimit",
                 dir.display(),
-                package.limits.time_multiplier
             );
-            package.time_limit = Some(TimeLimit {
-                seconds: limit,
-                source: TimeLimitSource::TimelimitFile,
-            });
+            package = reference::with_limit(&package, limit);
         }
         // A submission expected to exceed the limit must still exceed it with the limit times
         // the safety margin, so that a faster machine cannot make it pass (as problemtools).
@@ -208,11 +242,13 @@ pub async fn verify(args: VerifyArgs) -> anyhow::Result<()> {
                 } else {
                     &package
                 };
-                let (docker, options, table) = (&docker, &options, &table);
+                let (docker, options, table, python) = (&docker, &options, &table, args.python);
                 async move {
                     let label = format!("{}/{}", submission.folder, submission.name);
                     let judged = async {
-                        let report = judge_submission(docker, package, table, options, submission).await?;
+                        let report =
+                            reference::judge_submission(docker, package, table, options, python, submission)
+                                .await?;
                         let expected: Vec<String> =
                             submission.expected.iter().map(ToString::to_string).collect();
                         let line = format!(
@@ -274,61 +310,10 @@ async fn reap_leftovers(docker: &bollard::Docker) {
     }
 }
 
-/// Judges one of a package's reference submissions, a file or a folder, in the language its
-/// file names say.
-async fn judge_submission(
-    docker: &bollard::Docker,
-    package: &crate::judge::package::ProblemPackage,
-    table: &Languages,
-    options: &JudgeOptions,
-    submission: &crate::judge::package::Submission,
-) -> anyhow::Result<Report> {
-    let path = submission.path.clone();
-    let source = tokio::task::spawn_blocking(move || Source::read(&path)).await??;
-    let language = source.language(table)?;
-    engine::judge(docker, package, language, &source, options, |_| {}).await
-}
-
-/// How long accepted submissions may take at most while the limit is being derived.
-const PROVISIONAL_TIME_LIMIT_SECS: f64 = 10.0;
-
-/// Judges every accepted submission with a generous limit and derives the time limit from the
-/// slowest test of the slowest one, as problemtools does; answers the limit and that time.
-async fn derive_time_limit(
-    docker: &bollard::Docker,
-    package: &crate::judge::package::ProblemPackage,
-    table: &Languages,
-    options: &JudgeOptions,
-) -> anyhow::Result<(f64, u64)> {
-    let mut provisional = package.clone();
-    provisional.time_limit = Some(TimeLimit {
-        seconds: PROVISIONAL_TIME_LIMIT_SECS,
-        source: TimeLimitSource::ProblemYaml,
-    });
-    let mut options = options.clone();
-    options.all_tests = true;
-    let mut slowest_ms = None;
-    for submission in package
-        .submissions
-        .iter()
-        .filter(|s| s.expected.contains(&Verdict::Ac))
-    {
-        let report = judge_submission(docker, &provisional, table, &options, submission).await?;
-        anyhow::ensure!(
-            report.verdict == Verdict::Ac,
-            "accepted/{} got {} even with a {PROVISIONAL_TIME_LIMIT_SECS} s limit",
-            submission.name,
-            report.verdict
-        );
-        slowest_ms = slowest_ms.max(Some(report.time_ms));
+/// A `--time-limit` value: seconds, positive and finite.
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(seconds) if seconds.is_finite() && seconds > 0.0 => Ok(seconds),
+        _ => Err(format!("{text:?} is not a positive number of seconds")),
     }
-    let slowest_ms = slowest_ms.with_context(|| {
-        format!(
-            "{} gives no time limit and has no accepted submission to derive one from",
-            package.root.display()
-        )
-    })?;
-    let limit =
-        crate::judge::package::derive_time_limit(slowest_ms as f64 / 1000.0, package.limits.time_multiplier);
-    Ok((limit, slowest_ms))
 }

@@ -141,7 +141,7 @@ pub struct TimeLimit {
     pub source: TimeLimitSource,
 }
 
-/// The file a fixed time limit was read from, in order of precedence.
+/// Where a time limit came from: the files, in order of precedence, then the other ways.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeLimitSource {
     /// `limits.time_limit` in `problem.yaml`.
@@ -150,6 +150,22 @@ pub enum TimeLimitSource {
     TimelimitFile,
     /// A `timelimit` line in `domjudge-problem.ini`.
     DomjudgeIni,
+    /// Derived from the accepted submissions' times (see `judge::reference`).
+    Derived,
+    /// Given on the command line (`coderank judge --time-limit`) or by an admin.
+    Given,
+}
+
+impl std::fmt::Display for TimeLimitSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::ProblemYaml => "problem.yaml",
+            Self::TimelimitFile => ".timelimit",
+            Self::DomjudgeIni => "domjudge-problem.ini",
+            Self::Derived => "the accepted submissions",
+            Self::Given => "the command line",
+        })
+    }
 }
 
 /// One test case: an input and the judge's answer.

@@ -22,7 +22,7 @@ mod unpack;
 pub use unpack::tests_from_zip;
 
 use super::{
-    fields::{FieldError, Slug},
+    fields::{FieldError, Slug, TimeLimitMs},
     records::Problem,
 };
 use crate::{config::ProblemsConfig, storage::SharedStore};
@@ -59,6 +59,18 @@ pub struct ImportOptions {
     pub publish: bool,
     /// The admin importing it.
     pub author: Option<Uuid>,
+    /// A time limit found before importing (`coderank problem import` derives it, or takes
+    /// `--time-limit`); wins over the package's. Without one, a package that gives none is
+    /// saved without a limit, unpublished, and its derivation queued for the workers.
+    pub time_limit: Option<KnownTimeLimit>,
+}
+
+/// A time limit and how it was found.
+#[derive(Debug, Clone)]
+pub struct KnownTimeLimit {
+    pub limit: TimeLimitMs,
+    /// E.g. `derived: slowest accepted 0.42 s (accepted/sol.py) × 5 → 3 s`.
+    pub source: String,
 }
 
 /// Unpacks `zip` safely and imports the package in it.
@@ -81,6 +93,16 @@ pub async fn import_zip(
         folder_name(&root)
     };
     import_root(db, store, limits, &root, folder, options).await
+}
+
+/// Unpacks `zip` safely into `dest` (as [`import_zip`] does) and answers the package's root,
+/// for reading a package before importing it.
+pub fn unpack_zip(
+    zip: &[u8],
+    dest: &Path,
+    limits: &ProblemsConfig,
+) -> Result<std::path::PathBuf, ImportError> {
+    unpack::unpack(zip, dest, limits)
 }
 
 /// Imports the package in directory `root`.
@@ -110,7 +132,9 @@ async fn import_root(
 ) -> Result<Problem, ImportError> {
     let root_owned = root.to_path_buf();
     let limits_copy = limits.clone();
-    let staged = tokio::task::spawn_blocking(move || stage::stage(&root_owned, &limits_copy)).await??;
+    let given = options.time_limit.clone();
+    let staged = tokio::task::spawn_blocking(move || stage::stage(&root_owned, &limits_copy, given.as_ref()))
+        .await??;
     let slug = match options.slug.as_deref() {
         Some(slug) => Slug::parse(slug)
             .map_err(|err: FieldError| ImportError::Invalid(format!("{err} (not {slug:?})")))?,

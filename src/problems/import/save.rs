@@ -13,6 +13,7 @@ use crate::{
         fields::Slug,
         objects::{self, Uploads},
         records::{self, NewProblem, Problem},
+        time_limits,
     },
     storage::SharedStore,
 };
@@ -50,13 +51,15 @@ async fn write(
         statement_format: staged.statement_format,
         statement_path: &staged.statement_path,
         time_limit: staged.time_limit,
+        time_limit_source: &staged.time_limit_source,
         memory: staged.memory,
         output: staged.output,
         checker: staged.checker,
         validator_flags: &staged.validator_flags,
         tags: &staged.tags,
         difficulty: None,
-        published: options.publish,
+        // Unpublishable until its limit is known (see `time_limits`).
+        published: options.publish && staged.time_limit.is_some(),
         author: options.author,
         package_yaml: &staged.package_yaml,
     };
@@ -92,6 +95,9 @@ async fn write(
             read(absolute).await?,
         )
         .await?;
+    }
+    if staged.time_limit.is_none() {
+        time_limits::enqueue(&mut *transaction, problem_id).await?;
     }
     transaction.commit().await?;
     tracing::info!(

@@ -3,12 +3,16 @@
 
 use std::path::{Path, PathBuf};
 
-use super::ImportError;
+use super::{ImportError, KnownTimeLimit};
 use crate::{
     config::ProblemsConfig,
-    judge::package::{PackageFormat, ProblemPackage, StatementFormat, Validation},
-    problems::fields::{
-        CheckerKind, MemoryMb, OutputMb, Tags, TestKind, TimeLimitMs, Title, ValidatorFlagsText,
+    judge::{
+        package::{PackageFormat, ProblemPackage, StatementFormat, Validation},
+        reference,
+    },
+    problems::{
+        fields::{CheckerKind, MemoryMb, OutputMb, Tags, TestKind, TimeLimitMs, Title, ValidatorFlagsText},
+        time_limits,
     },
 };
 
@@ -18,7 +22,10 @@ pub(super) struct Staged {
     pub statement: String,
     pub statement_format: &'static str,
     pub statement_path: String,
-    pub time_limit: TimeLimitMs,
+    /// None when the package gives none: the workers derive it after import.
+    pub time_limit: Option<TimeLimitMs>,
+    /// How the limit was found: the file that gave it, or [`time_limits::DERIVING`].
+    pub time_limit_source: String,
     pub memory: MemoryMb,
     pub output: OutputMb,
     pub checker: CheckerKind,
@@ -38,7 +45,12 @@ pub(super) struct StagedTest {
     pub answer: PathBuf,
 }
 
-pub(super) fn stage(root: &Path, limits: &ProblemsConfig) -> Result<Staged, ImportError> {
+/// Reads the package in `root`; a `given_time_limit` wins over any the package gives.
+pub(super) fn stage(
+    root: &Path,
+    limits: &ProblemsConfig,
+    given_time_limit: Option<&KnownTimeLimit>,
+) -> Result<Staged, ImportError> {
     let relative = |path: &Path| -> String {
         path.strip_prefix(root)
             .unwrap_or(path)
@@ -50,12 +62,11 @@ pub(super) fn stage(root: &Path, limits: &ProblemsConfig) -> Result<Staged, Impo
         let prefix = format!("{}/", root.display());
         ImportError::Invalid(err.to_string().replace(&prefix, ""))
     })?;
-    let Some(time_limit) = package.time_limit else {
-        return Err(ImportError::Invalid(
-            "problem.yaml: no limits.time_limit (nor .timelimit): `coderank problem verify` derives one from the accepted submissions"
-                .to_owned(),
-        ));
-    };
+    if let Some(reason) = reference::underivable(&package) {
+        return Err(ImportError::Invalid(format!(
+            "{reason}, or set the time limit by hand (`coderank problem import --time-limit`)"
+        )));
+    }
     // The rulebook's rules, named as the package names them.
     fn invalid(what: &'static str) -> impl Fn(crate::problems::fields::FieldError) -> ImportError {
         move |err| ImportError::Invalid(format!("{what}: {err}"))
@@ -65,8 +76,17 @@ pub(super) fn stage(root: &Path, limits: &ProblemsConfig) -> Result<Staged, Impo
         MemoryMb::parse(as_i64(package.limits.memory_mib)).map_err(invalid("problem.yaml: limits.memory"))?;
     let output =
         OutputMb::parse(as_i64(package.limits.output_mib)).map_err(invalid("problem.yaml: limits.output"))?;
-    let time_limit =
-        TimeLimitMs::from_seconds(time_limit.seconds).map_err(invalid("problem.yaml: limits.time_limit"))?;
+    let (time_limit, time_limit_source) = match (given_time_limit, &package.time_limit) {
+        (Some(given), _) => (Some(given.limit), given.source.clone()),
+        (None, Some(limit)) => (
+            Some(
+                TimeLimitMs::from_seconds(limit.seconds)
+                    .map_err(invalid("problem.yaml: limits.time_limit"))?,
+            ),
+            limit.source.to_string(),
+        ),
+        (None, None) => (None, time_limits::DERIVING.to_owned()),
+    };
     let title = Title::parse(package.name.preferred()).map_err(invalid("problem.yaml: name"))?;
     let checker = match package.validation {
         Validation::Default => CheckerKind::Default,
@@ -137,6 +157,7 @@ pub(super) fn stage(root: &Path, limits: &ProblemsConfig) -> Result<Staged, Impo
             .map(|s| relative(&s.path))
             .unwrap_or_else(|| "statement/problem.en.md".to_owned()),
         time_limit,
+        time_limit_source,
         memory,
         output,
         checker,

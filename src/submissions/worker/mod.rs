@@ -5,13 +5,15 @@
 //! ([`check`]: PostgreSQL, the object store, the Docker engine, the judge images, the
 //! supervisor) and stays idle, saying what is missing, until it has. Slots wait on
 //! `LISTEN coderank_jobs` (with a poll as a fallback) instead of spinning; a playground run is
-//! claimed before any judging. While judging, a slot renews its lease every third of its
+//! claimed before anything else, then the derivation of an imported package's missing time
+//! limit ([`time_limits`], found by the poll), then a judging. While judging, a slot renews its lease every third of its
 //! length. On shutdown a slot finishes the judging in hand (a judging is bounded by the
 //! problem's limits) and claims nothing more.
 
 pub mod check;
 
 mod record;
+mod time_limits;
 
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
@@ -187,7 +189,19 @@ impl Worker {
                     self.run_program(&ready, job, cpuset.clone()).await;
                     continue;
                 }
-                Ok(None) => queue::claim(&self.db, &self.name, self.lease).await,
+                Ok(None) => match crate::problems::time_limits::claim(&self.db, &self.name, self.lease).await
+                {
+                    // Then the limits of imported packages that gave none: their problems wait
+                    // for them to be published.
+                    Ok(Some(lease)) => {
+                        tracing::debug!(slot, problem = %lease.problem_id, "claimed a time limit to derive");
+                        let _busy = metrics::slot_busy(&self.name);
+                        self.derive_time_limit(&ready, lease, cpuset.clone()).await;
+                        continue;
+                    }
+                    Ok(None) => queue::claim(&self.db, &self.name, self.lease).await,
+                    Err(err) => Err(err),
+                },
                 Err(err) => Err(err),
             };
             match claimed {
@@ -302,29 +316,12 @@ impl Worker {
         let job = judgings::job(&self.db, lease.judging_id).await?;
         self.progress(lease, &job, JudgingStatus::Compiling, 0, None)
             .await?;
-        let problem = problems::find_by_id(&self.db, job.problem_id).await?;
-        let scratch = tempfile::tempdir()?;
-        let root = scratch.path().join(&problem.slug);
-        // Laying the problem out reads from the store, each request with its own timeout; this
-        // bounds the whole, so no judging holds its lease for ever.
-        tokio::time::timeout(
-            MATERIALIZE_TIME,
-            export::materialize(&self.db, &self.cache, &problem, &root),
-        )
-        .await
-        .with_context(|| {
-            format!(
-                "laying out the problem took over {} s",
-                MATERIALIZE_TIME.as_secs()
-            )
-        })??;
-        let package = tokio::task::spawn_blocking(move || ProblemPackage::load(&root)).await??;
+        let (_scratch, package) = self.lay_out(job.problem_id).await?;
+        let options = judge_options(ready, cpuset)?;
         let languages = Languages::table();
         let language = languages
             .get(&job.language)
             .with_context(|| format!("unknown language {}", job.language))?;
-        let mut options = JudgeOptions::new(Arc::clone(&ready.supervisor));
-        options.cpuset = cpuset.as_deref().map(str::parse::<CpuSet>).transpose()?;
         let total = package.test_cases.len() as i32;
         let (updates, mut updates_rx) = tokio::sync::mpsc::unbounded_channel::<(JudgingStatus, i32)>();
         let writer = {
@@ -353,6 +350,38 @@ impl Worker {
         let _ = writer.await;
         report
     }
+}
+
+impl Worker {
+    /// Lays a problem out from its rows and the cache in a scratch folder (kept while the
+    /// answered guard lives) and reads it as a package.
+    async fn lay_out(&self, problem_id: uuid::Uuid) -> anyhow::Result<(tempfile::TempDir, ProblemPackage)> {
+        let problem = problems::find_by_id(&self.db, problem_id).await?;
+        let scratch = tempfile::tempdir()?;
+        let root = scratch.path().join(&problem.slug);
+        // Laying the problem out reads from the store, each request with its own timeout; this
+        // bounds the whole, so no job holds its lease for ever.
+        tokio::time::timeout(
+            MATERIALIZE_TIME,
+            export::materialize(&self.db, &self.cache, &problem, &root),
+        )
+        .await
+        .with_context(|| {
+            format!(
+                "laying out the problem took over {} s",
+                MATERIALIZE_TIME.as_secs()
+            )
+        })??;
+        let package = tokio::task::spawn_blocking(move || ProblemPackage::load(&root)).await??;
+        Ok((scratch, package))
+    }
+}
+
+/// What a slot judges with: its supervisor, pinned to its CPU when it has one.
+fn judge_options(ready: &Ready, cpuset: Option<String>) -> anyhow::Result<JudgeOptions> {
+    let mut options = JudgeOptions::new(Arc::clone(&ready.supervisor));
+    options.cpuset = cpuset.as_deref().map(str::parse::<CpuSet>).transpose()?;
+    Ok(options)
 }
 
 /// Renews the lease every third of its length, until it is no longer ours.

@@ -13,6 +13,7 @@
 
 mod admin_editing;
 mod cache;
+mod derived_time_limits;
 mod import_export;
 mod import_rollback;
 mod object_collection;
