@@ -23,6 +23,7 @@ use crate::{
         },
         import::{self, ImportOptions},
         records::{self, Changes, NewProblem, Problem},
+        statements,
     },
 };
 
@@ -149,7 +150,16 @@ pub(super) async fn update_problem(
             "{slug} has no test cases: add some before publishing"
         )));
     }
-    let updated = records::update(&state.db, problem.id, &changes).await?;
+    let html = match &changes.statement {
+        Some(source) => statements::render_edit(&problem, source).await?,
+        None => None,
+    };
+    let mut transaction = state.db.begin().await?;
+    let updated = records::update(&mut *transaction, problem.id, &changes).await?;
+    if let Some(source) = &changes.statement {
+        statements::edited(&mut *transaction, &updated, source, html.as_deref()).await?;
+    }
+    transaction.commit().await?;
     Ok(Json(updated))
 }
 

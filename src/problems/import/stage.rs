@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 use super::ImportError;
 use crate::{
     config::ProblemsConfig,
-    judge::package::{PackageFormat, ProblemPackage, StatementFormat, Validation},
-    problems::fields::{
-        CheckerKind, MemoryMb, OutputMb, Tags, TestKind, TimeLimitMs, Title, ValidatorFlagsText,
+    judge::package::{PackageFormat, ProblemName, ProblemPackage, Statement, StatementFormat, Validation},
+    problems::{
+        fields::{CheckerKind, MemoryMb, OutputMb, Tags, TestKind, TimeLimitMs, Title, ValidatorFlagsText},
+        statements::{self, latex},
     },
 };
 
@@ -18,6 +19,8 @@ pub(super) struct Staged {
     pub statement: String,
     pub statement_format: &'static str,
     pub statement_path: String,
+    /// Every language's statement; LaTeX is rendered after staging ([`super::render`]).
+    pub statements: Vec<StagedStatement>,
     pub time_limit: TimeLimitMs,
     pub memory: MemoryMb,
     pub output: OutputMb,
@@ -28,6 +31,15 @@ pub(super) struct Staged {
     pub tests: Vec<StagedTest>,
     /// Other files: (path in the package, absolute path).
     pub files: Vec<(String, PathBuf)>,
+}
+
+pub(super) struct StagedStatement {
+    pub language: String,
+    pub title: Title,
+    pub format: StatementFormat,
+    /// Path in the package.
+    pub path: String,
+    pub source: String,
 }
 
 pub(super) struct StagedTest {
@@ -99,6 +111,12 @@ pub(super) fn stage(root: &Path, limits: &ProblemsConfig) -> Result<Staged, Impo
     let mut total = 0u64;
     walk(root, &mut |path, size| {
         let name = relative(path);
+        if statements::is_served(&name) && size > statements::MAX_STATEMENT_FILE_BYTES {
+            return Err(ImportError::TooLarge(format!(
+                "{name}: {size} bytes, over the {} bytes a statement file or attachment may have",
+                statements::MAX_STATEMENT_FILE_BYTES
+            )));
+        }
         if size > limits.max_test_file_bytes {
             return Err(ImportError::TooLarge(format!(
                 "{name}: {size} bytes, over the {} bytes a problem file may have",
@@ -119,9 +137,28 @@ pub(super) fn stage(root: &Path, limits: &ProblemsConfig) -> Result<Staged, Impo
         }
         Ok(())
     })?;
-    let statement = package.statement.as_ref();
+    // The statement admins edit: English if there is one, else the first language, among the
+    // Markdown and LaTeX ones (a PDF has no text to edit).
+    let textual = |s: &&Statement| s.format != StatementFormat::Pdf;
+    let statement = package
+        .statements
+        .iter()
+        .filter(textual)
+        .find(|s| s.language == "en")
+        .or_else(|| package.statements.iter().find(textual));
     let tags = Tags::from_keywords(keywords(&package_yaml).iter().map(String::as_str))
         .map_err(|err| ImportError::Invalid(err.to_string()))?;
+    let staged_statements = package
+        .statements
+        .iter()
+        .map(|s| StagedStatement {
+            title: localized_title(&package.name, s, &title),
+            language: s.language.clone(),
+            format: s.format,
+            path: relative(&s.path),
+            source: s.source.clone(),
+        })
+        .collect();
     Ok(Staged {
         title,
         statement: statement.map(|s| s.source.clone()).unwrap_or_default(),
@@ -132,6 +169,7 @@ pub(super) fn stage(root: &Path, limits: &ProblemsConfig) -> Result<Staged, Impo
         statement_path: statement
             .map(|s| relative(&s.path))
             .unwrap_or_else(|| "statement/problem.en.md".to_owned()),
+        statements: staged_statements,
         time_limit,
         memory,
         output,
@@ -147,6 +185,23 @@ pub(super) fn stage(root: &Path, limits: &ProblemsConfig) -> Result<Staged, Impo
         tests,
         files,
     })
+}
+
+/// The problem's name in the statement's language: problem.yaml's `name` for it, else a LaTeX
+/// statement's `\problemname{}`, else the problem's title.
+fn localized_title(name: &ProblemName, statement: &Statement, title: &Title) -> Title {
+    let from_yaml = match name {
+        ProblemName::ByLanguage(names) => names.get(&statement.language).cloned(),
+        ProblemName::Single(_) => None,
+    };
+    let from_tex = || match statement.format {
+        StatementFormat::Latex => latex::problem_name(&statement.source),
+        _ => None,
+    };
+    from_yaml
+        .or_else(from_tex)
+        .and_then(|text| Title::parse(&text).ok())
+        .unwrap_or_else(|| title.clone())
 }
 
 /// Calls `visit` with every regular file under `root` and its size, refusing symlinks and
