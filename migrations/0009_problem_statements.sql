@@ -16,7 +16,8 @@ CREATE TABLE problem_statements (
     path text NOT NULL,
     -- The Markdown or LaTeX source ('' for a PDF).
     source text NOT NULL DEFAULT '',
-    -- For LaTeX: the sanitized HTML (MathML for math) made by pandoc at import; NULL otherwise.
+    -- For LaTeX: the HTML (MathML for math) pandoc made at import, sanitized each time it is
+    -- shown; NULL otherwise.
     html text,
     PRIMARY KEY (problem_id, language)
 );
