@@ -6,9 +6,12 @@
 # It runs as the unprivileged user coderank (uid 10000), as the API should. A worker needs the
 # Docker socket, which only root (or the socket's group) may use: run workers with `user: root`
 # or the socket's gid (docker-compose.yml, deploy/k8s/).
+#
+# pandoc renders LaTeX statements to HTML when a package is imported (`coderank problem import`,
+# the API's import), which runs in this image.
 FROM debian:bookworm-slim
 RUN apt-get update -qq \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ca-certificates \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ca-certificates pandoc \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --uid 10000 --user-group --home-dir /var/lib/coderank --create-home --shell /usr/sbin/nologin coderank
 COPY dist/coderank dist/coderank-supervisor /usr/local/bin/

@@ -7,6 +7,7 @@
 
 pub mod error;
 pub mod extract;
+pub mod served;
 
 use std::{sync::Arc, time::Duration};
 

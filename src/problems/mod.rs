@@ -7,6 +7,7 @@
 //! - [`import`]: a package (zip or directory) into rows and objects, all or nothing;
 //! - [`export`]: rows and objects back into a package directory or zip;
 //! - [`editing`]: admins' changes to test cases and validators, deleting problems;
+//! - [`statements`]: statements per language (LaTeX rendered by pandoc) and their files;
 //! - [`objects`]: content-addressed objects and their collection when unused;
 //! - [`cache`]: the local, size-bounded test-data cache keyed by SHA-256;
 //! - [`time_limits`]: limits the workers derive for packages that give none (jobs, outcomes);
@@ -26,5 +27,6 @@ pub mod fields;
 pub mod import;
 pub mod objects;
 pub mod records;
+pub mod statements;
 pub mod time_limits;
 pub mod view;

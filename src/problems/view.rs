@@ -12,7 +12,11 @@ use super::{
     cache::TestDataCache,
     fields::TestKind,
     records::{self, Problem},
+    statements::{self, LocalizedStatement},
 };
+
+/// Where the API serves a problem's statement files (`{API_PROBLEMS}/{slug}/statement/…`).
+pub const API_PROBLEMS: &str = "/api/v1/problems";
 
 /// How much of a sample is shown.
 const SAMPLE_SHOWN_BYTES: usize = 64 * 1024;
@@ -139,6 +143,11 @@ pub struct ProblemDetail {
     #[serde(flatten)]
     pub problem: Problem,
     pub samples: Vec<Sample>,
+    /// The languages of the statement, as in `statements`.
+    pub languages: Vec<String>,
+    /// The statement in each language, sorted by language code (`statement` above is the one
+    /// admins edit, as its source).
+    pub statements: Vec<LocalizedStatement>,
     /// How many test cases judge a submission (samples included).
     pub test_count: usize,
 }
@@ -173,7 +182,10 @@ pub async fn detail(
             truncated: input_cut || answer_cut,
         });
     }
+    let statements = statements::localized(db, &problem, &format!("{API_PROBLEMS}/{}", problem.slug)).await?;
     Ok(ProblemDetail {
+        languages: statements.iter().map(|s| s.language.clone()).collect(),
+        statements,
         problem,
         samples,
         test_count: tests.len(),

@@ -101,7 +101,7 @@ async fn editor(
     let tests = records::test_cases(&state.db, problem.id).await?;
     render(&EditorPage {
         nav,
-        preview: markdown::to_html(&problem.statement),
+        preview: markdown::to_html(&problem.statement, Some(&format!("/problems/{slug}/statement"))),
         time_limit_ms: problem.time_limit_ms.map(|ms| ms.to_string()).unwrap_or_default(),
         time_limit_source: time_limit(&problem),
         memory_mb: problem.memory_mb,
@@ -127,7 +127,7 @@ async fn editor(
 
 /// The statement editor's preview: Markdown in, the HTML the problem page would show out.
 async fn preview(_admin: PageAdmin, body: String) -> Html<String> {
-    Html(markdown::to_html(&body))
+    Html(markdown::to_html(&body, None))
 }
 
 struct UserLine {

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::{
     extract::{Path, Query, State},
-    response::Html,
+    http::{header, HeaderMap},
+    response::{Html, Response},
     routing::get,
     Router,
 };
@@ -15,10 +16,11 @@ use serde::Deserialize;
 use super::{markdown, render, Nav, PageError, Viewer};
 use crate::{
     accounts::users::Role,
-    app::AppState,
+    app::{served, AppState},
     judge::languages::Languages,
     problems::{
         records,
+        statements::{self, Folder, LocalizedStatement},
         view::{self, Audience},
     },
     submissions::leaderboard,
@@ -29,6 +31,8 @@ pub fn router() -> Router<AppState> {
         .route("/", get(list))
         .route("/problems", get(list))
         .route("/problems/{slug}", get(problem))
+        .route("/problems/{slug}/statement/{file}", get(statement_file))
+        .route("/problems/{slug}/attachments/{file}", get(attachment))
 }
 
 const PER_PAGE: i64 = 50;
@@ -182,17 +186,29 @@ struct SampleView {
     truncated: bool,
 }
 
+/// A language of the statement, in the switch.
+struct LanguageLink {
+    code: String,
+    title: String,
+    current: bool,
+}
+
 #[derive(Template)]
 #[template(path = "problem.html")]
 struct ProblemPage {
     nav: Nav,
     slug: String,
+    /// The title in the statement's language.
     title: String,
-    /// Safe HTML from [`markdown::to_html`].
+    /// The shown statement's language code (the page's `lang` for it).
+    language: String,
+    /// The statement's languages; the switch is shown when there are several.
+    statement_languages: Vec<LanguageLink>,
+    /// Safe HTML: Markdown by [`markdown::to_html`], LaTeX as pandoc rendered it at import and
+    /// sanitized; empty for a PDF statement.
     statement: String,
-    /// A LaTeX statement is shown as its source (escaped by the template), KaTeX-free.
-    preformatted: bool,
-    source: String,
+    /// Where a PDF statement is, when the language has only that.
+    pdf_url: String,
     time_limit: String,
     memory_mb: i32,
     tags: Vec<String>,
@@ -203,10 +219,18 @@ struct ProblemPage {
     languages: Vec<LanguageOption>,
 }
 
+#[derive(Debug, Deserialize)]
+pub struct ProblemQuery {
+    /// The statement's language, e.g. `sv`.
+    pub lang: Option<String>,
+}
+
 async fn problem(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(slug): Path<String>,
+    Query(query): Query<ProblemQuery>,
+    headers: HeaderMap,
 ) -> Result<Html<String>, PageError> {
     let admin = viewer
         .current
@@ -214,20 +238,36 @@ async fn problem(
         .is_some_and(|current| current.user.role == Role::Admin);
     let found = view::detail(&state.db, &state.cache, Audience { admin }, &slug).await?;
     let problem = found.problem;
-    let preformatted = problem.statement_format != "markdown";
+    // The page's own URLs for the statement's files (the API's are in `found.statements`).
+    let mut localized =
+        statements::localized(&state.db, &problem, &format!("/problems/{}", problem.slug)).await?;
+    let codes: Vec<&str> = localized.iter().map(|s| s.language.as_str()).collect();
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok());
+    let chosen = choose_language(&codes, query.lang.as_deref(), accept);
+    let statement_languages = localized
+        .iter()
+        .enumerate()
+        .map(|(index, s)| LanguageLink {
+            code: s.language.clone(),
+            title: s.title.clone(),
+            current: index == chosen,
+        })
+        .collect();
+    let shown: LocalizedStatement = localized.swap_remove(chosen);
+    let statement = match (&shown.markdown, &shown.html) {
+        (Some(source), _) => markdown::to_html(source, Some(&shown.files_url)),
+        (None, Some(html)) => html.clone(),
+        (None, None) => String::new(),
+    };
     render(&ProblemPage {
         nav: viewer.nav,
-        statement: if preformatted {
-            String::new()
-        } else {
-            markdown::to_html(&problem.statement)
-        },
-        preformatted,
-        source: if preformatted {
-            problem.statement.clone()
-        } else {
-            String::new()
-        },
+        statement,
+        pdf_url: shown.pdf_url.unwrap_or_default(),
+        language: shown.language,
+        title: shown.title,
+        statement_languages,
         time_limit: time_limit(&problem),
         memory_mb: problem.memory_mb,
         difficulty: problem.difficulty.map(|d| d.to_string()).unwrap_or_default(),
@@ -246,9 +286,73 @@ async fn problem(
         test_count: found.test_count,
         languages: languages()?,
         slug: problem.slug,
-        title: problem.title,
         tags: problem.tags,
     })
+}
+
+/// Which of `available` (at least one) to show: the one asked for with `?lang=`, else the
+/// browser's most preferred by `Accept-Language` (a tag or its primary language), else English,
+/// else the first.
+fn choose_language(available: &[&str], requested: Option<&str>, accept_language: Option<&str>) -> usize {
+    let find = |code: &str| {
+        available
+            .iter()
+            .position(|known| known.eq_ignore_ascii_case(code))
+    };
+    if let Some(index) = requested.and_then(find) {
+        return index;
+    }
+    let mut preferences: Vec<(f32, &str)> = accept_language
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|item| {
+            let mut parts = item.split(';');
+            let tag = parts.next()?.trim();
+            let quality = parts
+                .find_map(|param| param.trim().strip_prefix("q="))
+                .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
+            (!tag.is_empty() && tag != "*" && quality > 0.0).then_some((quality, tag))
+        })
+        .collect();
+    // Stable: equally preferred tags keep the browser's order.
+    preferences.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (_, tag) in preferences {
+        let primary = tag.split('-').next().unwrap_or(tag);
+        if let Some(index) = find(tag).or_else(|| find(primary)) {
+            return index;
+        }
+    }
+    find("en").unwrap_or(0)
+}
+
+/// An image or PDF of the statement, for whoever may see the problem (see the API's route).
+async fn statement_file(
+    state: State<AppState>,
+    viewer: Viewer,
+    Path((slug, file)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    served_file(state, viewer, &slug, Folder::Statement, &file).await
+}
+
+/// A file of the package's `attachments/`, for whoever may see the problem.
+async fn attachment(
+    state: State<AppState>,
+    viewer: Viewer,
+    Path((slug, file)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    served_file(state, viewer, &slug, Folder::Attachments, &file).await
+}
+
+async fn served_file(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    slug: &str,
+    folder: Folder,
+    name: &str,
+) -> Result<Response, PageError> {
+    let admin = viewer.nav.is_admin();
+    let file = statements::file(&state.db, &state.cache, Audience { admin }, slug, folder, name).await?;
+    Ok(served::answer(file).await?)
 }
 
 /// `1500` → `1.5 s`.
@@ -269,5 +373,34 @@ pub fn seconds(ms: i32) -> String {
         format!("{} s", ms / 1000)
     } else {
         format!("{:.1} s", f64::from(ms) / 1000.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::choose_language;
+
+    #[test]
+    fn the_statement_language_is_the_asked_one_else_the_browsers_else_english_else_the_first() {
+        let available = ["de", "en", "pt-BR", "sv"];
+        assert_eq!(choose_language(&available, Some("sv"), Some("de")), 3);
+        assert_eq!(
+            choose_language(&available, Some("fr"), None),
+            1,
+            "an unknown ?lang= is ignored"
+        );
+        assert_eq!(
+            choose_language(&available, None, Some("fr-CH, sv;q=0.8, de;q=0.9")),
+            0
+        );
+        assert_eq!(choose_language(&available, None, Some("sv-FI;q=0.5,fr")), 3);
+        assert_eq!(choose_language(&available, None, Some("pt-BR")), 2);
+        assert_eq!(choose_language(&available, None, Some("fr, *;q=0.1")), 1);
+        assert_eq!(
+            choose_language(&available, None, Some("de;q=0")),
+            1,
+            "q=0 means not wanted"
+        );
+        assert_eq!(choose_language(&["sv", "fi"], None, None), 0);
     }
 }

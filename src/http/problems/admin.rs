@@ -24,6 +24,7 @@ use crate::{
         import::{self, ImportOptions},
         records::{self, Changes, NewProblem, Problem},
         time_limits,
+        statements,
     },
 };
 
@@ -164,7 +165,16 @@ pub(super) async fn update_problem(
     if request.published == Some(true) && problem.time_limit_ms.is_none() && changes.time_limit.is_none() {
         return Err(AppError::Conflict(time_limits::unpublishable(&problem)));
     }
-    let updated = records::update(&state.db, problem.id, &changes).await?;
+    let html = match &changes.statement {
+        Some(source) => statements::render_edit(&problem, source).await?,
+        None => None,
+    };
+    let mut transaction = state.db.begin().await?;
+    let updated = records::update(&mut *transaction, problem.id, &changes).await?;
+    if let Some(source) = &changes.statement {
+        statements::edited(&mut *transaction, &updated, source, html.as_deref()).await?;
+    }
+    transaction.commit().await?;
     Ok(Json(updated))
 }
 

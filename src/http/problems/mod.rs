@@ -27,6 +27,8 @@ pub fn public_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(public::list_problems))
         .routes(routes!(public::get_problem))
+        .routes(routes!(public::get_statement_file))
+        .routes(routes!(public::get_attachment))
 }
 
 /// Routes for admins; uploads of whole packages may be up to `max_package_bytes`.
@@ -53,6 +55,12 @@ pub fn admin_router(max_package_bytes: usize) -> OpenApiRouter<AppState> {
 #[schema(value_type = String, format = Binary)]
 #[allow(dead_code)]
 struct Zip(Vec<u8>);
+
+/// A file's bytes, as the raw body with the file's own content type.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+struct FileBytes(Vec<u8>);
 
 /// Any problem, for admins' routes.
 async fn find_problem(state: &AppState, slug: &str) -> Result<Problem, AppError> {

@@ -1,6 +1,9 @@
 //! Listing and reading problems: what anyone may call.
 
-use axum::extract::{Path, State};
+use axum::{
+    extract::{Path, State},
+    response::Response,
+};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -9,9 +12,12 @@ use crate::{
     app::{
         error::{AppError, ErrorBody, Json, Query},
         extract::MaybeUser,
-        AppState,
+        served, AppState,
     },
-    problems::view::{self, Audience, ListRequest, ProblemDetail, ProblemPage},
+    problems::{
+        statements::{self, Folder},
+        view::{self, Audience, ListRequest, ProblemDetail, ProblemPage},
+    },
 };
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -70,4 +76,55 @@ pub(super) async fn get_problem(
     Ok(Json(
         view::detail(&state.db, &state.cache, Audience { admin }, &slug).await?,
     ))
+}
+
+/// An image or PDF of the statement (from the package's `statement/` or `problem_statement/`
+/// folder), for whoever may see the problem. A name without an extension (as LaTeX's
+/// `\includegraphics{circle}` writes it) finds `circle.png`, `.jpg`, `.svg`, … Answered with
+/// its content type and `Content-Security-Policy: sandbox`, so an SVG runs no script.
+#[utoipa::path(get, path = "/api/v1/problems/{slug}/statement/{file}", tag = "problems",
+    params(("slug" = String, Path), ("file" = String, Path, description = "A file name, e.g. `circle.png`")),
+    security((), ("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "The file", content(
+            (super::FileBytes = "image/png"), (super::FileBytes = "image/jpeg"), (super::FileBytes = "image/gif"),
+            (super::FileBytes = "image/svg+xml"), (super::FileBytes = "image/webp"),
+            (super::FileBytes = "application/pdf"))),
+        (status = 404, body = ErrorBody)))]
+pub(super) async fn get_statement_file(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Path((slug, file)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    statement_file(state, user, &slug, Folder::Statement, &file).await
+}
+
+/// A file of the package's `attachments/` folder (files handed to contestants), for whoever may
+/// see the problem. Images, PDFs and text are shown; anything else is a download.
+#[utoipa::path(get, path = "/api/v1/problems/{slug}/attachments/{file}", tag = "problems",
+    params(("slug" = String, Path), ("file" = String, Path, description = "A file name")),
+    security((), ("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "The file", content(
+            (super::FileBytes = "application/octet-stream"), (super::FileBytes = "text/plain"),
+            (super::FileBytes = "image/png"), (super::FileBytes = "application/pdf"))),
+        (status = 404, body = ErrorBody)))]
+pub(super) async fn get_attachment(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Path((slug, file)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    statement_file(state, user, &slug, Folder::Attachments, &file).await
+}
+
+async fn statement_file(
+    state: AppState,
+    user: Option<crate::app::extract::CurrentUser>,
+    slug: &str,
+    folder: Folder,
+    name: &str,
+) -> Result<Response, AppError> {
+    let admin = user.is_some_and(|current| current.user.role == Role::Admin);
+    let file = statements::file(&state.db, &state.cache, Audience { admin }, slug, folder, name).await?;
+    served::answer(file).await
 }

@@ -1,4 +1,4 @@
-//! The package's files: output validator, test data, statement and reference submissions.
+//! The package's files: output validator, test data and reference submissions.
 
 use super::*;
 
@@ -208,36 +208,6 @@ fn collect_test_cases(
 }
 
 // ---------------------------------------------------------------------------
-// statement
-
-pub(super) fn read_statement(root: &Path) -> Result<Option<Statement>, PackageError> {
-    const FOLDERS: [&str; 2] = ["statement", "problem_statement"];
-    let formats = [
-        (StatementFormat::Markdown, ["problem.en.md", "problem.md"]),
-        (StatementFormat::Latex, ["problem.en.tex", "problem.tex"]),
-    ];
-    for (format, file_names) in formats {
-        for file_name in file_names {
-            for folder in FOLDERS {
-                let path = root.join(folder).join(file_name);
-                if !path.is_file() {
-                    continue;
-                }
-                let source = match fs::read_to_string(&path) {
-                    Ok(source) => source,
-                    Err(e) if e.kind() == io::ErrorKind::InvalidData => {
-                        return Err(PackageError::NotUtf8 { path })
-                    }
-                    Err(source) => return Err(PackageError::Io { path, source }),
-                };
-                return Ok(Some(Statement { format, source, path }));
-            }
-        }
-    }
-    Ok(None)
-}
-
-// ---------------------------------------------------------------------------
 // submissions
 
 pub(super) fn read_submissions(
@@ -292,7 +262,7 @@ pub(super) fn file_name_lossy(path: &Path) -> String {
 
 /// Entries of `dir` whose names do not start with `.`, sorted by name, so
 /// results do not depend on the filesystem's directory order.
-fn visible_entries(dir: &Path) -> Result<Vec<PathBuf>, PackageError> {
+pub(super) fn visible_entries(dir: &Path) -> Result<Vec<PathBuf>, PackageError> {
     let io_err = |source| PackageError::Io {
         path: dir.to_path_buf(),
         source,

@@ -91,7 +91,7 @@ impl ProblemPackage {
                 source: TimeLimitSource::ProblemYaml,
             }),
             test_cases,
-            statement: None,
+            statements: Vec::new(),
             submissions: Vec::new(),
             warnings: Vec::new(),
         }
@@ -142,7 +142,7 @@ impl ProblemPackage {
         let limits = read_limits(&raw_limits, format, &yaml_path)?;
         let time_limit = read_time_limit(root, raw_limits.time_limit, &yaml_path)?;
         let test_cases = read_test_cases(root)?;
-        let statement = read_statement(root)?;
+        let statements = read_statements(root, &name)?;
         let submissions = read_submissions(root, &mut warnings)?;
 
         Ok(ProblemPackage {
@@ -154,7 +154,7 @@ impl ProblemPackage {
             limits,
             time_limit,
             test_cases,
-            statement,
+            statements,
             submissions,
             warnings,
         })
@@ -268,10 +268,12 @@ fn directory_name(root: &Path) -> String {
 mod files;
 mod limits;
 mod model;
+pub mod statement;
 #[cfg(test)]
 mod tests;
 
 pub use files::TESTLIB_MARKER;
-use files::{read_statement, read_submissions, read_test_cases, read_validation};
+use files::{read_submissions, read_test_cases, read_validation};
 use limits::{read_limits, read_time_limit};
 pub use model::*;
+use statement::read_statements;

@@ -33,8 +33,8 @@ pub struct ProblemPackage {
     pub time_limit: Option<TimeLimit>,
     /// Samples first, then secret cases.
     pub test_cases: Vec<TestCase>,
-    /// The statement, if the package has one in a supported format.
-    pub statement: Option<Statement>,
+    /// The statement in every language the package has, sorted by language code.
+    pub statements: Vec<Statement>,
     /// Reference submissions with the verdicts they must receive.
     pub submissions: Vec<Submission>,
     /// Problems that did not stop the package from loading.
@@ -183,20 +183,37 @@ pub struct TestCase {
 }
 
 /// Markup language of a statement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum StatementFormat {
-    /// `problem.en.md` / `problem.md`.
+    /// `problem.<lang>.md` / `problem.md`.
     Markdown,
-    /// `problem.en.tex` / `problem.tex`, kept as LaTeX source.
+    /// `problem.<lang>.tex` / `problem.tex`, rendered to HTML at import.
     Latex,
+    /// `problem.<lang>.pdf` / `problem.pdf`, offered for download; used only when the language
+    /// has no Markdown or LaTeX.
+    Pdf,
 }
 
-/// The problem statement source.
+impl StatementFormat {
+    /// The name stored in the database and shown by the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatementFormat::Markdown => "markdown",
+            StatementFormat::Latex => "latex",
+            StatementFormat::Pdf => "pdf",
+        }
+    }
+}
+
+/// The problem statement in one language.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement {
+    /// Language code from the file name (`problem.sv.md` is `sv`); a bare `problem.md` is in
+    /// the package's default language (see [`super::statement`]).
+    pub language: String,
     /// Markup language of `source`.
     pub format: StatementFormat,
-    /// The file's text.
+    /// The file's text; empty for a PDF.
     pub source: String,
     /// The file it came from, for resolving relative image paths.
     pub path: PathBuf,
@@ -339,6 +356,16 @@ pub enum PackageError {
     MultipleOutputValidators {
         /// The `output_validators/` directory.
         path: PathBuf,
+    },
+    /// A statement source larger than any real statement.
+    #[error("{}: {size} bytes, over the {limit} bytes a statement source may have", path.display())]
+    StatementTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size.
+        size: u64,
+        /// The cap.
+        limit: u64,
     },
     /// A statement file that is not UTF-8 text.
     #[error("{}: not valid UTF-8", path.display())]

@@ -83,7 +83,7 @@ fn a_minimal_legacy_package_loads_with_defaults() {
         }
     );
     assert_eq!(loaded.time_limit, None);
-    assert_eq!(loaded.statement, None);
+    assert!(loaded.statements.is_empty());
     assert!(loaded.submissions.is_empty());
     assert!(loaded.warnings.is_empty());
     assert_eq!(loaded.root, pkg.dir.path());
@@ -499,60 +499,7 @@ fn a_symlink_loop_in_data_is_an_error_not_a_hang() {
 
 // --- statements ---
 
-#[test]
-fn a_markdown_statement_is_found_in_statement() {
-    let pkg = Pkg::new("");
-    pkg.write("statement/problem.en.md", "# Hello\n");
-    let statement = pkg.load().statement.expect("statement");
-    assert_eq!(statement.format, StatementFormat::Markdown);
-    assert_eq!(statement.source, "# Hello\n");
-    assert_eq!(statement.path, pkg.path("statement/problem.en.md"));
-}
-
-#[test]
-fn a_markdown_statement_is_found_in_problem_statement() {
-    let pkg = Pkg::new("");
-    pkg.write("problem_statement/problem.md", "plain md");
-    let statement = pkg.load().statement.expect("statement");
-    assert_eq!(statement.format, StatementFormat::Markdown);
-    assert_eq!(statement.path, pkg.path("problem_statement/problem.md"));
-}
-
-#[test]
-fn english_markdown_is_preferred_over_unlabelled_markdown() {
-    let pkg = Pkg::new("");
-    pkg.write("statement/problem.md", "plain");
-    pkg.write("problem_statement/problem.en.md", "english");
-    assert_eq!(pkg.load().statement.expect("statement").source, "english");
-}
-
-#[test]
-fn latex_is_the_fallback_when_there_is_no_markdown() {
-    let pkg = Pkg::new("");
-    pkg.write("problem_statement/problem.en.tex", "\\problemname{Hi}\n");
-    pkg.write("problem_statement/problem.sv.md", "svenska");
-    let statement = pkg.load().statement.expect("statement");
-    assert_eq!(statement.format, StatementFormat::Latex);
-    assert_eq!(statement.source, "\\problemname{Hi}\n");
-
-    let pkg = Pkg::new("");
-    pkg.write("statement/problem.tex", "tex");
-    assert_eq!(
-        pkg.load().statement.expect("statement").format,
-        StatementFormat::Latex
-    );
-}
-
-#[test]
-fn markdown_wins_over_latex() {
-    let pkg = Pkg::new("");
-    pkg.write("problem_statement/problem.en.tex", "tex");
-    pkg.write("statement/problem.md", "md");
-    assert_eq!(
-        pkg.load().statement.expect("statement").format,
-        StatementFormat::Markdown
-    );
-}
+// Reading statements in each layout and language is tested in `statement.rs`.
 
 #[test]
 fn a_statement_that_is_not_utf8_is_an_error_naming_it() {
@@ -907,5 +854,5 @@ fn a_complete_package_reports_everything_together() {
     ));
     assert_eq!(loaded.test_cases.len(), 2);
     assert_eq!(loaded.submissions.len(), 2);
-    assert!(loaded.statement.is_some());
+    assert_eq!(loaded.statements.len(), 1);
 }

@@ -5,7 +5,7 @@
 //! the per-file cap, and more unpacked bytes in total than the package cap (the sizes written in
 //! a zip are not trusted: reading stops at the cap). The directory is then read by
 //! [`ProblemPackage::load`], which checks the format (`.in` without `.ans`, unknown validator
-//! flags, …). Finally one transaction uploads the objects and inserts the rows; if anything
+//! flags, …); LaTeX statements are rendered by pandoc (refused if they cannot be). Finally one transaction uploads the objects and inserts the rows; if anything
 //! fails, nothing is committed and the objects this import created are deleted again.
 
 use std::path::Path;
@@ -24,8 +24,12 @@ pub use unpack::tests_from_zip;
 use super::{
     fields::{FieldError, Slug, TimeLimitMs},
     records::Problem,
+    statements::{
+        latex::{self, RenderError},
+        StatementRow,
+    },
 };
-use crate::{config::ProblemsConfig, storage::SharedStore};
+use crate::{config::ProblemsConfig, judge::package::StatementFormat, storage::SharedStore};
 
 /// Why an import failed. Each message names the file or setting at fault.
 #[derive(Debug, thiserror::Error)]
@@ -148,7 +152,37 @@ async fn import_root(
                 )
             })?,
     };
-    save::save(db, store, staged, &slug, &options).await
+    let statements = render(&staged.statements).await?;
+    save::save(db, store, staged, &statements, &slug, &options).await
+}
+
+/// The statement rows to store: LaTeX rendered by pandoc, or the import refused naming the
+/// file that could not be.
+async fn render(staged: &[stage::StagedStatement]) -> Result<Vec<StatementRow>, ImportError> {
+    let mut rows = Vec::with_capacity(staged.len());
+    for statement in staged {
+        let html = match statement.format {
+            StatementFormat::Latex => {
+                Some(latex::to_html(&statement.source).await.map_err(|err| match err {
+                    RenderError::Refused(reason) => ImportError::Invalid(format!(
+                        "{}: cannot render this LaTeX statement: {reason}",
+                        statement.path
+                    )),
+                    RenderError::Unavailable(_) => ImportError::Internal(anyhow::Error::new(err)),
+                })?)
+            }
+            StatementFormat::Markdown | StatementFormat::Pdf => None,
+        };
+        rows.push(StatementRow {
+            language: statement.language.clone(),
+            title: statement.title.as_str().to_owned(),
+            format: statement.format.as_str().to_owned(),
+            path: statement.path.clone(),
+            source: statement.source.clone(),
+            html,
+        });
+    }
+    Ok(rows)
 }
 
 #[cfg(test)]

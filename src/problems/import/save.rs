@@ -14,6 +14,7 @@ use crate::{
         objects::{self, Uploads},
         records::{self, NewProblem, Problem},
         time_limits,
+        statements::{self, StatementRow},
     },
     storage::SharedStore,
 };
@@ -23,11 +24,12 @@ pub(super) async fn save(
     db: &PgPool,
     store: &SharedStore,
     staged: Staged,
+    statements: &[StatementRow],
     slug: &Slug,
     options: &ImportOptions,
 ) -> Result<Problem, ImportError> {
     let mut uploads = Uploads::default();
-    let result = write(db, store, &staged, slug, options, &mut uploads).await;
+    let result = write(db, store, &staged, statements, slug, options, &mut uploads).await;
     if result.is_err() {
         objects::collect(db, store, uploads.created).await;
     }
@@ -38,6 +40,7 @@ async fn write(
     db: &PgPool,
     store: &SharedStore,
     staged: &Staged,
+    statements: &[StatementRow],
     slug: &Slug,
     options: &ImportOptions,
     uploads: &mut Uploads,
@@ -67,6 +70,9 @@ async fn write(
         return Err(ImportError::SlugTaken(slug.to_string()));
     };
     let problem_id = problem.id;
+    for statement in statements {
+        statements::insert(&mut *transaction, problem_id, statement).await?;
+    }
     for (ordinal, test) in staged.tests.iter().enumerate() {
         let test_case = NewTest {
             kind: test.kind,

@@ -7,11 +7,12 @@ use super::{ImportError, KnownTimeLimit};
 use crate::{
     config::ProblemsConfig,
     judge::{
-        package::{PackageFormat, ProblemPackage, StatementFormat, Validation},
+        package::{PackageFormat, ProblemName, ProblemPackage, Statement, StatementFormat, Validation},
         reference,
     },
     problems::{
         fields::{CheckerKind, MemoryMb, OutputMb, Tags, TestKind, TimeLimitMs, Title, ValidatorFlagsText},
+        statements::{self, latex},
         time_limits,
     },
 };
@@ -22,6 +23,8 @@ pub(super) struct Staged {
     pub statement: String,
     pub statement_format: &'static str,
     pub statement_path: String,
+    /// Every language's statement; LaTeX is rendered after staging ([`super::render`]).
+    pub statements: Vec<StagedStatement>,
     /// None when the package gives none: the workers derive it after import.
     pub time_limit: Option<TimeLimitMs>,
     /// How the limit was found: the file that gave it, or [`time_limits::DERIVING`].
@@ -35,6 +38,15 @@ pub(super) struct Staged {
     pub tests: Vec<StagedTest>,
     /// Other files: (path in the package, absolute path).
     pub files: Vec<(String, PathBuf)>,
+}
+
+pub(super) struct StagedStatement {
+    pub language: String,
+    pub title: Title,
+    pub format: StatementFormat,
+    /// Path in the package.
+    pub path: String,
+    pub source: String,
 }
 
 pub(super) struct StagedTest {
@@ -123,6 +135,12 @@ pub(super) fn stage(
     let mut total = 0u64;
     walk(root, &mut |path, size| {
         let name = relative(path);
+        if statements::is_served(&name) && size > statements::MAX_STATEMENT_FILE_BYTES {
+            return Err(ImportError::TooLarge(format!(
+                "{name}: {size} bytes, over the {} bytes a statement file or attachment may have",
+                statements::MAX_STATEMENT_FILE_BYTES
+            )));
+        }
         if size > limits.max_test_file_bytes {
             return Err(ImportError::TooLarge(format!(
                 "{name}: {size} bytes, over the {} bytes a problem file may have",
@@ -143,9 +161,28 @@ pub(super) fn stage(
         }
         Ok(())
     })?;
-    let statement = package.statement.as_ref();
+    // The statement admins edit: English if there is one, else the first language, among the
+    // Markdown and LaTeX ones (a PDF has no text to edit).
+    let textual = |s: &&Statement| s.format != StatementFormat::Pdf;
+    let statement = package
+        .statements
+        .iter()
+        .filter(textual)
+        .find(|s| s.language == "en")
+        .or_else(|| package.statements.iter().find(textual));
     let tags = Tags::from_keywords(keywords(&package_yaml).iter().map(String::as_str))
         .map_err(|err| ImportError::Invalid(err.to_string()))?;
+    let staged_statements = package
+        .statements
+        .iter()
+        .map(|s| StagedStatement {
+            title: localized_title(&package.name, s, &title),
+            language: s.language.clone(),
+            format: s.format,
+            path: relative(&s.path),
+            source: s.source.clone(),
+        })
+        .collect();
     Ok(Staged {
         title,
         statement: statement.map(|s| s.source.clone()).unwrap_or_default(),
@@ -156,6 +193,7 @@ pub(super) fn stage(
         statement_path: statement
             .map(|s| relative(&s.path))
             .unwrap_or_else(|| "statement/problem.en.md".to_owned()),
+        statements: staged_statements,
         time_limit,
         time_limit_source,
         memory,
@@ -169,6 +207,23 @@ pub(super) fn stage(
         tests,
         files,
     })
+}
+
+/// The problem's name in the statement's language: problem.yaml's `name` for it, else a LaTeX
+/// statement's `\problemname{}`, else the problem's title.
+fn localized_title(name: &ProblemName, statement: &Statement, title: &Title) -> Title {
+    let from_yaml = match name {
+        ProblemName::ByLanguage(names) => names.get(&statement.language).cloned(),
+        ProblemName::Single(_) => None,
+    };
+    let from_tex = || match statement.format {
+        StatementFormat::Latex => latex::problem_name(&statement.source),
+        _ => None,
+    };
+    from_yaml
+        .or_else(from_tex)
+        .and_then(|text| Title::parse(&text).ok())
+        .unwrap_or_else(|| title.clone())
 }
 
 /// Calls `visit` with every regular file under `root` and its size, refusing symlinks and

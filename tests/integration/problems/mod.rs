@@ -19,6 +19,7 @@ mod import_rollback;
 mod object_collection;
 mod refused_packages;
 mod secrecy;
+mod statements;
 mod test_cases;
 mod validators;
 
