@@ -272,7 +272,8 @@ impl Judging<'_> {
         };
         report.verdict = checked.verdict;
         report.checker_message = checked.judge_message;
-        report.team_message = checked.team_message;
+        // Shown to the team: no host detail may reach it through the validator either.
+        report.team_message = checked.team_message.map(|message| self.redactor.redact(&message));
         report.score = checked.score;
         if report.verdict == Verdict::Wa && test.is_sample {
             let diff = line_diff_off_runtime(answer.to_vec(), output.stdout).await;
