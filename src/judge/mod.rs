@@ -24,6 +24,7 @@ pub mod program;
 pub mod redact;
 pub mod report;
 pub mod sandbox;
+pub mod scoring;
 pub mod seccomp;
 pub mod source;
 pub mod verdict;

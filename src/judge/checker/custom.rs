@@ -21,6 +21,7 @@ use super::super::{
     seccomp,
     verdict::Verdict,
 };
+use super::Checked;
 use crate::judge::package::{OutputValidator, ProblemPackage, ValidatorKind, TESTLIB_MARKER};
 
 /// Limits of one validator run: the problem setter's code, given room.
@@ -34,6 +35,8 @@ pub const CHECKER_LIMITS: Limits = Limits {
 
 /// The file a Kattis validator writes its message to, in its feedback directory.
 const JUDGE_MESSAGE: &str = "judgemessage.txt";
+/// The file a Kattis validator of a scoring problem writes a test's score to.
+const SCORE: &str = "score.txt";
 
 /// A compiled validator in its sandbox.
 pub struct CustomChecker {
@@ -96,17 +99,25 @@ impl CustomChecker {
         })
     }
 
-    /// The verdict (AC, WA, or IE when the validator itself failed) and its message.
+    /// The verdict (AC, WA, or IE when the validator itself failed), its message and its
+    /// `score.txt`. A Kattis validator gets `args` after the feedback directory.
     pub async fn check(
         &mut self,
         input: &[u8],
         answer: &[u8],
         output: &[u8],
-    ) -> anyhow::Result<(Verdict, Option<String>)> {
+        args: &[String],
+    ) -> anyhow::Result<Checked> {
+        let ie = |message: String| Checked {
+            verdict: Verdict::Ie,
+            message: Some(message),
+            score: None,
+        };
         let mut argv = self.run.clone();
         let (stdin, files): (&[u8], Vec<(&str, &[u8])>) = match self.kind {
             ValidatorKind::Kattis => {
-                argv.extend(["input", "answer", "."].map(String::from));
+                argv.extend(["input", "answer", "./"].map(String::from));
+                argv.extend(args.iter().cloned());
                 (output, vec![("input", input), ("answer", answer)])
             }
             ValidatorKind::Testlib => {
@@ -118,25 +129,35 @@ impl CustomChecker {
             }
         };
         let mut run = request(&argv, Workdir::Scratch, CHECKER_LIMITS, 1024);
-        run.collect = vec![JUDGE_MESSAGE.to_owned()];
+        run.collect = vec![JUDGE_MESSAGE.to_owned(), SCORE.to_owned()];
         let carried = (input.len() + answer.len() + output.len()) as u64;
         let ran = match self.sandbox.run(run, stdin, &files, run_deadline(carried)).await {
             Ok(ran) => ran,
             Err(SandboxError::Other(err)) => return Err(err),
             // The validator's sandbox gave out: the validator's fault, this test's IE.
-            Err(err) => return Ok((Verdict::Ie, Some(format!("the output validator failed: {err}")))),
+            Err(err) => return Ok(ie(format!("the output validator failed: {err}"))),
         };
-        if ran.result.refused.iter().any(|name| name == JUDGE_MESSAGE) {
-            return Ok((
-                Verdict::Ie,
-                Some(format!(
-                    "the output validator left {JUDGE_MESSAGE} as something other than a file"
-                )),
-            ));
+        if let Some(name) = ran.result.refused.first() {
+            return Ok(ie(format!(
+                "the output validator left {name} as something other than a file"
+            )));
         }
+        let score = match ran.collected.iter().find(|(name, _)| name == SCORE) {
+            None => None,
+            Some((_, body)) => match String::from_utf8_lossy(body).trim().parse::<f64>() {
+                Ok(score) if score.is_finite() => Some(score),
+                _ => {
+                    return Ok(ie(format!(
+                        "the output validator wrote {SCORE} without a number in it: {:?}",
+                        String::from_utf8_lossy(&body[..body.len().min(64)])
+                    )))
+                }
+            },
+        };
         let mut message = ran
             .collected
             .iter()
+            .filter(|(name, _)| name == JUDGE_MESSAGE)
             .map(|(_, body)| String::from_utf8_lossy(body).trim().to_owned())
             .find(|text| !text.is_empty())
             .unwrap_or_else(|| String::from_utf8_lossy(&ran.stderr).trim().to_owned());
@@ -158,7 +179,11 @@ impl CustomChecker {
                 Verdict::Ie
             }
         };
-        Ok((verdict, (!message.is_empty()).then_some(message)))
+        Ok(Checked {
+            verdict,
+            message: (!message.is_empty()).then_some(message),
+            score,
+        })
     }
 
     pub async fn remove(&mut self) {

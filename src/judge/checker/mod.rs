@@ -22,6 +22,17 @@ pub enum Checker {
     Custom(Box<CustomChecker>),
 }
 
+/// A checker's judgement of one output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    /// AC, WA, or IE when a custom checker failed.
+    pub verdict: Verdict,
+    /// What the checker said.
+    pub message: Option<String>,
+    /// The validator's `score.txt`, for scoring problems.
+    pub score: Option<f64>,
+}
+
 impl Checker {
     /// The package's checker, a custom one compiled within `deadline`.
     pub async fn prepare(
@@ -44,23 +55,36 @@ impl Checker {
         }
     }
 
-    /// The verdict (AC, WA, or IE when a custom checker failed) and the checker's message.
+    /// Judges `output`; `args` are the test case's validator arguments (for the default
+    /// validator, its flags; they were checked to parse when the package was read).
     pub async fn check(
         &mut self,
         input: &[u8],
         answer: &[u8],
         output: &[u8],
-    ) -> anyhow::Result<(Verdict, Option<String>)> {
+        args: &[String],
+    ) -> anyhow::Result<Checked> {
         match self {
             Self::Default(flags) => {
-                let (flags, answer, output) = (*flags, answer.to_vec(), output.to_vec());
+                let flags = if args.is_empty() {
+                    *flags
+                } else {
+                    ValidatorFlags::parse(&args.join(" "))
+                        .map_err(|err| anyhow::anyhow!("validator arguments {args:?}: {err}"))?
+                };
+                let (answer, output) = (answer.to_vec(), output.to_vec());
                 let outcome = tokio::task::spawn_blocking(move || validate(&answer, &output, &flags)).await?;
-                Ok(match outcome {
+                let (verdict, message) = match outcome {
                     Outcome::Accepted => (Verdict::Ac, None),
                     Outcome::WrongAnswer { message } => (Verdict::Wa, Some(message)),
+                };
+                Ok(Checked {
+                    verdict,
+                    message,
+                    score: None,
                 })
             }
-            Self::Custom(checker) => checker.check(input, answer, output).await,
+            Self::Custom(checker) => checker.check(input, answer, output, args).await,
         }
     }
 
