@@ -191,7 +191,11 @@ impl Judging<'_> {
             report.compile = Some(compiled);
             if !ok {
                 report.verdict = Verdict::Ce;
-                report.score = self.package.scoring.as_ref().map(|scoring| scoring::aggregate(scoring, &[]).1);
+                report.score = self
+                    .package
+                    .scoring
+                    .as_ref()
+                    .map(|scoring| scoring::aggregate(scoring, &[]).1);
                 return Ok(report);
             }
         }
@@ -200,7 +204,9 @@ impl Judging<'_> {
         // Per test case, what it gave (None: not judged), for scoring.
         let mut results: Vec<Option<CaseResult>> = vec![None; total];
         for (index, test) in self.package.test_cases.iter().enumerate() {
-            if scoring.is_some_and(|scoring| !self.options.all_tests && !scoring::should_run(scoring, index, &results)) {
+            if scoring.is_some_and(|scoring| {
+                !self.options.all_tests && !scoring::should_run(scoring, index, &results)
+            }) {
                 continue;
             }
             progress(Progress::Running {
@@ -286,7 +292,11 @@ impl Judging<'_> {
             checker.check(input, answer, &output.stdout, &test.validator_args),
         )
         .await;
-        let Checked { verdict, message, score } = match checked {
+        let Checked {
+            verdict,
+            message,
+            score,
+        } = match checked {
             Ok(checked) => checked?,
             Err(_) => Checked {
                 verdict: Verdict::Ie,

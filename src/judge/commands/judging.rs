@@ -296,7 +296,11 @@ fn check_expectation(
     let full = score.max_score;
     if let Some((lo, hi)) = submission.expected_score {
         if got < lo - 1e-6 || got > hi + 1e-6 {
-            let want = if lo == hi { format!("{lo}") } else { format!("{lo} to {hi}") };
+            let want = if lo == hi {
+                format!("{lo}")
+            } else {
+                format!("{lo} to {hi}")
+            };
             return Err(format!("expected score {want}"));
         }
     }
@@ -377,11 +381,7 @@ async fn derive_time_limit(
     let mut options = options.clone();
     options.all_tests = true;
     let mut slowest_ms = None;
-    for submission in package
-        .submissions
-        .iter()
-        .filter(|s| s.folder == "accepted")
-    {
+    for submission in package.submissions.iter().filter(|s| s.folder == "accepted") {
         let report = judge_submission(docker, &provisional, table, &options, submission).await?;
         anyhow::ensure!(
             report.verdict == Verdict::Ac,

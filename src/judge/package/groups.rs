@@ -217,7 +217,15 @@ pub(super) fn read_groups(
     let mut dirs: Vec<String> = vec![String::new()];
     for case in cases.iter() {
         let mut prefix = String::new();
-        for part in case.name.split('/').rev().skip(1).collect::<Vec<_>>().into_iter().rev() {
+        for part in case
+            .name
+            .split('/')
+            .rev()
+            .skip(1)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+        {
             if !prefix.is_empty() {
                 prefix.push('/');
             }
@@ -228,7 +236,11 @@ pub(super) fn read_groups(
         }
     }
     for dir in &dirs {
-        let base = if dir.is_empty() { data.clone() } else { data.join(dir) };
+        let base = if dir.is_empty() {
+            data.clone()
+        } else {
+            data.join(dir)
+        };
         let mut found = None;
         for file in ["test_group.yaml", "testdata.yaml"] {
             if let Some(raw) = read_yaml::<RawGroupYaml>(&base.join(file))? {
@@ -246,7 +258,11 @@ pub(super) fn read_groups(
     for case in cases.iter_mut() {
         let dir = parent_dir(&case.name);
         case.group = group_of(&case.name, legacy);
-        let mut args: Vec<String> = ctx.validator_flags.split_whitespace().map(str::to_owned).collect();
+        let mut args: Vec<String> = ctx
+            .validator_flags
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect();
         if let Some(group_args) = ancestors(&dir).find_map(|d| yamls.get(&d).and_then(group_validator_args)) {
             args.extend(group_args);
         }
@@ -280,7 +296,10 @@ fn group_of(case_name: &str, legacy: bool) -> String {
 }
 
 fn parent_dir(case_name: &str) -> String {
-    case_name.rsplit_once('/').map(|(dir, _)| dir.to_owned()).unwrap_or_default()
+    case_name
+        .rsplit_once('/')
+        .map(|(dir, _)| dir.to_owned())
+        .unwrap_or_default()
 }
 
 /// `dir`, its parent, and so on up to the data root `""`.
@@ -298,10 +317,11 @@ fn ancestors(dir: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 fn group_validator_args(raw: &RawGroupYaml) -> Option<Vec<String>> {
-    raw.output_validator_args
-        .clone()
-        .map(Args::into_vec)
-        .or_else(|| raw.output_validator_flags.as_ref().map(|f| f.split_whitespace().map(str::to_owned).collect()))
+    raw.output_validator_args.clone().map(Args::into_vec).or_else(|| {
+        raw.output_validator_flags
+            .as_ref()
+            .map(|f| f.split_whitespace().map(str::to_owned).collect())
+    })
 }
 
 fn read_yaml<T: serde::de::DeserializeOwned + Default>(path: &Path) -> Result<Option<T>, PackageError> {
@@ -336,7 +356,10 @@ fn bad(path: &Path, reason: impl Into<String>) -> PackageError {
 
 fn check_score(path: &Path, key: &str, value: f64) -> Result<f64, PackageError> {
     if value.is_nan() || value < 0.0 || value.is_infinite() {
-        return Err(bad(path, format!("{key} must be a non-negative number, got {value}")));
+        return Err(bad(
+            path,
+            format!("{key} must be a non-negative number, got {value}"),
+        ));
     }
     Ok(value)
 }
@@ -353,12 +376,20 @@ fn check_group_yaml(raw: &RawGroupYaml, path: &Path, legacy: bool, dir: &str) ->
                         what: "custom grader (grading: custom)".to_owned(),
                     })
                 }
-                other => return Err(bad(path, format!("unknown grading {other:?} (expected default or custom)"))),
+                other => {
+                    return Err(bad(
+                        path,
+                        format!("unknown grading {other:?} (expected default or custom)"),
+                    ))
+                }
             }
         }
         if let Some(on_reject) = raw.on_reject.as_deref() {
             parse_on_reject(on_reject).ok_or_else(|| {
-                bad(path, format!("unknown on_reject {on_reject:?} (expected break or continue)"))
+                bad(
+                    path,
+                    format!("unknown on_reject {on_reject:?} (expected break or continue)"),
+                )
             })?;
         }
         if let Some(flags) = raw.grader_flags.as_deref() {
@@ -374,13 +405,20 @@ fn check_group_yaml(raw: &RawGroupYaml, path: &Path, legacy: bool, dir: &str) ->
             parse_range(range).map_err(|reason| bad(path, reason))?;
         }
     } else {
-        let scoring_key = raw.max_score.is_some() || raw.score_aggregation.is_some() || raw.require_pass.is_some();
+        let scoring_key =
+            raw.max_score.is_some() || raw.score_aggregation.is_some() || raw.require_pass.is_some();
         if scoring_key && dir.starts_with("sample") {
-            return Err(bad(path, "max_score, score_aggregation and require_pass are not permitted in sample"));
+            return Err(bad(
+                path,
+                "max_score, score_aggregation and require_pass are not permitted in sample",
+            ));
         }
         if let Some(aggregation) = raw.score_aggregation.as_deref() {
             parse_aggregation(aggregation).ok_or_else(|| {
-                bad(path, format!("unknown score_aggregation {aggregation:?} (expected pass-fail, sum or min)"))
+                bad(
+                    path,
+                    format!("unknown score_aggregation {aggregation:?} (expected pass-fail, sum or min)"),
+                )
             })?;
         }
         if let Some(max) = &raw.max_score {
@@ -400,7 +438,12 @@ fn parse_on_reject(value: &str) -> Option<bool> {
 
 /// `(verdicts, scores, ignore_sample, accept_if_any_accepted)`, or the unknown word.
 fn parse_grader_flags(flags: &str) -> Result<(VerdictAggregation, ScoreAggregation, bool, bool), String> {
-    let mut parsed = (VerdictAggregation::WorstError, ScoreAggregation::Sum, false, false);
+    let mut parsed = (
+        VerdictAggregation::WorstError,
+        ScoreAggregation::Sum,
+        false,
+        false,
+    );
     for word in flags.split_whitespace() {
         match word {
             "worst_error" | "no_errors" => parsed.0 = VerdictAggregation::WorstError,
@@ -443,7 +486,10 @@ fn parse_aggregation(value: &str) -> Option<Aggregation> {
 fn parse_max_score(max: &MaxScore, path: &Path) -> Result<Option<f64>, PackageError> {
     match max {
         MaxScore::Word(word) if word == "unbounded" => Ok(None),
-        MaxScore::Word(word) => Err(bad(path, format!("max_score {word:?} must be a number or unbounded"))),
+        MaxScore::Word(word) => Err(bad(
+            path,
+            format!("max_score {word:?} must be a number or unbounded"),
+        )),
         MaxScore::Number(n) => check_score(path, "max_score", *n).map(Some),
     }
 }
@@ -462,24 +508,41 @@ fn legacy_tree(
         parse_on_reject(value)
             .ok_or_else(|| bad(&yaml_path, format!("grading: unknown on_reject {value:?}")))?;
     }
-    for (key, value) in [("accept_score", grading.accept_score), ("reject_score", grading.reject_score)] {
+    for (key, value) in [
+        ("accept_score", grading.accept_score),
+        ("reject_score", grading.reject_score),
+    ] {
         if let Some(value) = value {
             check_score(&yaml_path, &format!("grading: {key}"), value)?;
         }
     }
     let problem_range = match grading.range.as_deref() {
-        Some(text) => Some(parse_range(text).map_err(|reason| bad(&yaml_path, format!("grading: {reason}")))?),
+        Some(text) => {
+            Some(parse_range(text).map_err(|reason| bad(&yaml_path, format!("grading: {reason}")))?)
+        }
         None => None,
     };
     let rules_of = |dir: &str| -> LegacyRules {
         // Nearest setting of each key wins, then problem.yaml's deprecated overrides.
-        let key = |get: &dyn Fn(&RawGroupYaml) -> Option<String>| ancestors(dir).find_map(|d| yamls.get(&d).and_then(get));
-        let number = |get: &dyn Fn(&RawGroupYaml) -> Option<f64>| ancestors(dir).find_map(|d| yamls.get(&d).and_then(get));
-        let on_reject = grading.on_reject.clone().or_else(|| key(&|y| y.on_reject.clone()));
+        let key = |get: &dyn Fn(&RawGroupYaml) -> Option<String>| {
+            ancestors(dir).find_map(|d| yamls.get(&d).and_then(get))
+        };
+        let number = |get: &dyn Fn(&RawGroupYaml) -> Option<f64>| {
+            ancestors(dir).find_map(|d| yamls.get(&d).and_then(get))
+        };
+        let on_reject = grading
+            .on_reject
+            .clone()
+            .or_else(|| key(&|y| y.on_reject.clone()));
         let flags = key(&|y| y.grader_flags.clone()).unwrap_or_default();
         // Checked when the files were read.
         let (verdicts, scores, ignore_sample, accept_if_any_accepted) =
-            parse_grader_flags(&flags).unwrap_or((VerdictAggregation::WorstError, ScoreAggregation::Sum, false, false));
+            parse_grader_flags(&flags).unwrap_or((
+                VerdictAggregation::WorstError,
+                ScoreAggregation::Sum,
+                false,
+                false,
+            ));
         let range = problem_range
             .or_else(|| key(&|y| y.range.clone()).and_then(|r| parse_range(&r).ok()))
             .unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
@@ -489,8 +552,14 @@ fn legacy_tree(
             scores,
             ignore_sample,
             accept_if_any_accepted,
-            accept_score: grading.accept_score.or_else(|| number(&|y| y.accept_score)).unwrap_or(1.0),
-            reject_score: grading.reject_score.or_else(|| number(&|y| y.reject_score)).unwrap_or(0.0),
+            accept_score: grading
+                .accept_score
+                .or_else(|| number(&|y| y.accept_score))
+                .unwrap_or(1.0),
+            reject_score: grading
+                .reject_score
+                .or_else(|| number(&|y| y.reject_score))
+                .unwrap_or(0.0),
             range,
         }
     };
@@ -501,7 +570,10 @@ fn legacy_tree(
     };
     if !ctx.validator_scores {
         let declared = |dir: &str| -> Option<f64> {
-            let own = yamls.get(dir).and_then(|y| y.range.as_deref()).and_then(|r| parse_range(r).ok());
+            let own = yamls
+                .get(dir)
+                .and_then(|y| y.range.as_deref())
+                .and_then(|r| parse_range(r).ok());
             let problem = if dir.is_empty() { problem_range } else { None };
             problem.or(own).map(|range| range.1)
         };
@@ -555,7 +627,17 @@ pub fn legacy_max(group: &TestGroup) -> f64 {
 
 /// Refuses a group whose own `range` (not one inherited) has an upper end other than what its
 /// cases add up to.
-fn check_legacy_sums(group: &TestGroup, root: &Path, declared: &dyn Fn(&str) -> Option<f64>) -> Result<(), PackageError> {
+fn check_legacy_sums(
+    group: &TestGroup,
+    root: &Path,
+    declared: &dyn Fn(&str) -> Option<f64>,
+) -> Result<(), PackageError> {
+    // Innermost first, so that the group at fault is the one named.
+    for item in &group.items {
+        if let GroupItem::Group(sub) = item {
+            check_legacy_sums(sub, root, declared)?;
+        }
+    }
     if let Some(declared) = declared(&group.name) {
         let computed = legacy_max(group);
         if declared.is_finite() && (computed - declared).abs() > 1e-9 {
@@ -567,11 +649,6 @@ fn check_legacy_sums(group: &TestGroup, root: &Path, declared: &dyn Fn(&str) -> 
                     display_name(&group.name)
                 ),
             ));
-        }
-    }
-    for item in &group.items {
-        if let GroupItem::Group(sub) = item {
-            check_legacy_sums(sub, root, declared)?;
         }
     }
     Ok(())
@@ -587,13 +664,22 @@ fn display_name(name: &str) -> &str {
 
 /// The group tree below `dir` from the ordered cases; directories deeper than `max_depth`
 /// (counted from `dir`) belong to their ancestor at that depth.
-fn build_tree(cases: &[TestCase], dir: &str, rules: &dyn Fn(&str) -> GroupRules, max_depth: usize) -> TestGroup {
+fn build_tree(
+    cases: &[TestCase],
+    dir: &str,
+    rules: &dyn Fn(&str) -> GroupRules,
+    max_depth: usize,
+) -> TestGroup {
     let mut group = TestGroup {
         name: dir.to_owned(),
         rules: rules(dir),
         items: Vec::new(),
     };
-    let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
+    let prefix = if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    };
     let mut index = 0;
     while index < cases.len() {
         let Some(rest) = cases[index].name.strip_prefix(&prefix) else {
@@ -667,7 +753,9 @@ fn modern_tree(
             require_pass,
         })
     };
-    let secret_cases: Vec<usize> = (0..cases.len()).filter(|&i| cases[i].name.starts_with("secret/")).collect();
+    let secret_cases: Vec<usize> = (0..cases.len())
+        .filter(|&i| cases[i].name.starts_with("secret/"))
+        .collect();
     let sample: Vec<usize> = (0..cases.len()).filter(|&i| cases[i].is_sample).collect();
     let first = secret_cases.first().copied().unwrap_or(cases.len());
     let last = secret_cases.last().map_or(first, |&i| i + 1);
@@ -683,11 +771,13 @@ fn modern_tree(
     if !rules.contains_key("secret") {
         rules.insert("secret".to_owned(), rules_of("secret")?);
     }
-    let get = |dir: &str| GroupRules::Modern(rules.get(dir).cloned().unwrap_or_else(|| ModernRules {
-        aggregation: Aggregation::PassFail,
-        max_score: None,
-        require_pass: Vec::new(),
-    }));
+    let get = |dir: &str| {
+        GroupRules::Modern(rules.get(dir).cloned().unwrap_or_else(|| ModernRules {
+            aggregation: Aggregation::PassFail,
+            max_score: None,
+            require_pass: Vec::new(),
+        }))
+    };
     let mut root = build_tree(&cases[first..last], "secret", &get, 1);
     shift(&mut root, first);
     check_modern(&root, ctx.root)?;
@@ -716,14 +806,23 @@ fn check_modern(secret: &TestGroup, root: &Path) -> Result<(), PackageError> {
         })
         .collect();
     if !groups.is_empty() && groups.len() != secret.items.len() {
-        return Err(bad(&file("secret"), "data/secret holds both test cases and test groups"));
+        return Err(bad(
+            &file("secret"),
+            "data/secret holds both test cases and test groups",
+        ));
     }
     if rules.aggregation == Aggregation::PassFail && rules.max_score.is_none() {
-        return Err(bad(&file("secret"), "pass-fail aggregation needs a bounded max_score"));
+        return Err(bad(
+            &file("secret"),
+            "pass-fail aggregation needs a bounded max_score",
+        ));
     }
     for name in &rules.require_pass {
         if name != "sample" {
-            return Err(bad(&file("secret"), format!("require_pass: secret may only require sample, not {name:?}")));
+            return Err(bad(
+                &file("secret"),
+                format!("require_pass: secret may only require sample, not {name:?}"),
+            ));
         }
     }
     let mut group_maxes = Vec::new();
@@ -733,23 +832,44 @@ fn check_modern(secret: &TestGroup, root: &Path) -> Result<(), PackageError> {
         };
         let path = file(&group.name);
         if rules.aggregation == Aggregation::PassFail && own.aggregation != Aggregation::PassFail {
-            return Err(bad(&path, "secret has pass-fail aggregation, so must every group"));
-        }
-        if rules.max_score.is_some() && own.max_score.is_none() && rules.aggregation != Aggregation::PassFail {
             return Err(bad(
                 &path,
-                format!("max_score is unbounded (the default) but secret's is {}", rules.max_score.unwrap_or(0.0)),
+                "secret has pass-fail aggregation, so must every group",
             ));
         }
-        if own.aggregation == Aggregation::PassFail && own.max_score.is_none() && rules.aggregation != Aggregation::PassFail {
+        if rules.max_score.is_some() && own.max_score.is_none() && rules.aggregation != Aggregation::PassFail
+        {
+            return Err(bad(
+                &path,
+                format!(
+                    "max_score is unbounded (the default) but secret's is {}",
+                    rules.max_score.unwrap_or(0.0)
+                ),
+            ));
+        }
+        if own.aggregation == Aggregation::PassFail
+            && own.max_score.is_none()
+            && rules.aggregation != Aggregation::PassFail
+        {
             return Err(bad(&path, "pass-fail aggregation needs a bounded max_score"));
         }
         for name in &own.require_pass {
-            let earlier = groups[..position].iter().any(|g| &g.name == name || g.name.strip_prefix("secret/") == Some(name));
+            let earlier = groups[..position]
+                .iter()
+                .any(|g| &g.name == name || g.name.strip_prefix("secret/") == Some(name));
             if name != "sample" && !earlier {
-                let exists = groups.iter().any(|g| &g.name == name || g.name.strip_prefix("secret/") == Some(name));
-                let why = if exists { "comes after it" } else { "does not exist" };
-                return Err(bad(&path, format!("require_pass names the group {name:?}, which {why}")));
+                let exists = groups
+                    .iter()
+                    .any(|g| &g.name == name || g.name.strip_prefix("secret/") == Some(name));
+                let why = if exists {
+                    "comes after it"
+                } else {
+                    "does not exist"
+                };
+                return Err(bad(
+                    &path,
+                    format!("require_pass names the group {name:?}, which {why}"),
+                ));
             }
         }
         group_maxes.push(own.max_score);

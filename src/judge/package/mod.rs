@@ -271,7 +271,10 @@ fn type_words(raw: &RawProblemYaml) -> Vec<&str> {
 
 /// The words of `problem.yaml`'s `validation`.
 fn validation_words(raw: &RawProblemYaml) -> Vec<&str> {
-    raw.validation.as_deref().map(|v| v.split_whitespace().collect()).unwrap_or_default()
+    raw.validation
+        .as_deref()
+        .map(|v| v.split_whitespace().collect())
+        .unwrap_or_default()
 }
 
 /// A scoring problem: 2025-09 / legacy `type: scoring`, or legacy `validation: … score`.
@@ -310,10 +313,10 @@ mod tests;
 
 pub use files::TESTLIB_MARKER;
 use files::{read_statement, read_submissions, read_test_cases, read_validation};
-use groups::{read_groups, GroupContext, RawLegacyGrading};
 pub use groups::{
     legacy_max, Aggregation, GroupItem, GroupRules, LegacyRules, ModernRules, ScoreAggregation, Scoring,
     TestGroup, VerdictAggregation,
 };
+use groups::{read_groups, GroupContext, RawLegacyGrading};
 use limits::{read_limits, read_time_limit};
 pub use model::*;

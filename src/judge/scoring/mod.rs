@@ -132,10 +132,18 @@ fn legacy_eval(
     let rules = legacy_rules(group)?;
     let slot = out.as_deref_mut().map(|out| {
         out.push(GroupScore {
-            name: if group.name.is_empty() { "data".to_owned() } else { group.name.clone() },
+            name: if group.name.is_empty() {
+                "data".to_owned()
+            } else {
+                group.name.clone()
+            },
             verdict: None,
             score: 0.0,
-            max_score: Some(if rules.range.1.is_finite() { rules.range.1 } else { legacy_max(group) }),
+            max_score: Some(if rules.range.1.is_finite() {
+                rules.range.1
+            } else {
+                legacy_max(group)
+            }),
             judged: 0,
             accepted: 0,
             tests: 0,
@@ -193,8 +201,16 @@ fn grade(rules: &LegacyRules, children: &[(Verdict, f64)]) -> (Verdict, f64) {
     } else {
         match rules.verdicts {
             VerdictAggregation::AlwaysAccept => Verdict::Ac,
-            VerdictAggregation::FirstError => children.iter().map(|c| c.0).find(|v| *v != Verdict::Ac).unwrap_or(Verdict::Ac),
-            VerdictAggregation::WorstError => children.iter().map(|c| c.0).min_by_key(|v| severity(*v)).unwrap_or(Verdict::Ac),
+            VerdictAggregation::FirstError => children
+                .iter()
+                .map(|c| c.0)
+                .find(|v| *v != Verdict::Ac)
+                .unwrap_or(Verdict::Ac),
+            VerdictAggregation::WorstError => children
+                .iter()
+                .map(|c| c.0)
+                .min_by_key(|v| severity(*v))
+                .unwrap_or(Verdict::Ac),
         }
     };
     let scores = children.iter().map(|c| c.1);
@@ -279,15 +295,23 @@ fn cases_of(group: &TestGroup) -> Vec<usize> {
 }
 
 fn all_accepted(cases: &[usize], results: &[Option<CaseResult>]) -> bool {
-    cases
-        .iter()
-        .all(|&i| results.get(i).copied().flatten().is_some_and(|r| r.verdict == Verdict::Ac))
+    cases.iter().all(|&i| {
+        results
+            .get(i)
+            .copied()
+            .flatten()
+            .is_some_and(|r| r.verdict == Verdict::Ac)
+    })
 }
 
 fn any_failed(cases: &[usize], results: &[Option<CaseResult>]) -> bool {
-    cases
-        .iter()
-        .any(|&i| results.get(i).copied().flatten().is_some_and(|r| r.verdict != Verdict::Ac))
+    cases.iter().any(|&i| {
+        results
+            .get(i)
+            .copied()
+            .flatten()
+            .is_some_and(|r| r.verdict != Verdict::Ac)
+    })
 }
 
 /// The scored groups: `secret`'s subgroups, or `secret` itself when it holds the cases.
@@ -337,7 +361,8 @@ fn modern_should_run(scoring: &Scoring, case: usize, results: &[Option<CaseResul
         let failed = groups.iter().any(|g| {
             modern_rules(g).is_some_and(|r| {
                 let cases = cases_of(g);
-                !cases.contains(&case) && (any_failed(&cases, results) || !requirements_met(scoring, r, results))
+                !cases.contains(&case)
+                    && (any_failed(&cases, results) || !requirements_met(scoring, r, results))
             })
         });
         if failed {
@@ -397,27 +422,41 @@ fn modern_eval(
             let score = match result {
                 Some(r) if r.verdict == Verdict::Ac && met => match (r.score, case_max, rules.aggregation) {
                     (Some(_), _, Aggregation::PassFail) => {
-                        errors.push(format!("the validator wrote score.txt for a test of pass-fail group {}", group.name));
+                        errors.push(format!(
+                            "the validator wrote score.txt for a test of pass-fail group {}",
+                            group.name
+                        ));
                         0.0
                     }
                     (Some(score), Some(max), _) if score > max + 1e-9 => {
-                        errors.push(format!("the validator's score {score} exceeds the test's maximum {max} in {}", group.name));
+                        errors.push(format!(
+                            "the validator's score {score} exceeds the test's maximum {max} in {}",
+                            group.name
+                        ));
                         0.0
                     }
                     (Some(score), _, _) if score.is_nan() || score < 0.0 => {
-                        errors.push(format!("the validator's score {score} is not a non-negative number"));
+                        errors.push(format!(
+                            "the validator's score {score} is not a non-negative number"
+                        ));
                         0.0
                     }
                     (Some(score), _, _) => score,
                     (None, Some(max), _) => max,
                     (None, None, Aggregation::PassFail) => 0.0,
                     (None, None, _) => {
-                        errors.push(format!("the validator accepted a test of unbounded group {} without a score.txt", group.name));
+                        errors.push(format!(
+                            "the validator accepted a test of unbounded group {} without a score.txt",
+                            group.name
+                        ));
                         0.0
                     }
                 },
                 Some(r) if r.score.is_some() && r.verdict != Verdict::Ac && r.verdict != Verdict::Ie => {
-                    errors.push(format!("the validator rejected a test of {} but wrote score.txt", group.name));
+                    errors.push(format!(
+                        "the validator rejected a test of {} but wrote score.txt",
+                        group.name
+                    ));
                     0.0
                 }
                 _ => 0.0,
@@ -441,7 +480,10 @@ fn modern_eval(
         };
         if let Some(max) = rules.max_score {
             if score > max + 1e-6 {
-                errors.push(format!("group {} scored {score}, over its max_score {max}", group.name));
+                errors.push(format!(
+                    "group {} scored {score}, over its max_score {max}",
+                    group.name
+                ));
             }
         }
         entry.score = score;
@@ -463,7 +505,11 @@ fn modern_eval(
         Aggregation::Sum => scores.iter().sum(),
         Aggregation::Min => scores.iter().copied().fold(f64::INFINITY, f64::min),
     };
-    let score = if requirements_met(scoring, secret_rules, results) && score.is_finite() { score } else { 0.0 };
+    let score = if requirements_met(scoring, secret_rules, results) && score.is_finite() {
+        score
+    } else {
+        0.0
+    };
     if let Some(max) = secret_rules.max_score {
         if score > max + 1e-6 {
             errors.push(format!("secret scored {score}, over its max_score {max}"));
