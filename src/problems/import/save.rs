@@ -64,6 +64,9 @@ async fn write(
         return Err(ImportError::SlugTaken(slug.to_string()));
     };
     let problem_id = problem.id;
+    if let Some(max_score) = staged.scoring {
+        records::set_scoring(&mut *transaction, problem_id, max_score).await?;
+    }
     for (ordinal, test) in staged.tests.iter().enumerate() {
         let test_case = NewTest {
             kind: test.kind,

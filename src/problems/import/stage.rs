@@ -28,6 +28,8 @@ pub(super) struct Staged {
     pub tests: Vec<StagedTest>,
     /// Other files: (path in the package, absolute path).
     pub files: Vec<(String, PathBuf)>,
+    /// For a scoring problem, its maximum score (`None` inside: unbounded).
+    pub scoring: Option<Option<f64>>,
 }
 
 pub(super) struct StagedTest {
@@ -146,6 +148,7 @@ pub(super) fn stage(root: &Path, limits: &ProblemsConfig) -> Result<Staged, Impo
         },
         tests,
         files,
+        scoring: package.scoring.as_ref().map(|scoring| scoring.max_score),
     })
 }
 
