@@ -98,7 +98,10 @@ pub async fn finish(db: &mut PgConnection, judging_id: Uuid, finished: &Finished
         finished.compile.map(Json) as Option<Json<&CompileReport>>,
         Json(finished.tests) as Json<&[TestReport]>,
         finished.error,
-        finished.score.filter(|_| finished.verdict != Verdict::Ie).map(|s| s.score),
+        finished
+            .score
+            .filter(|_| finished.verdict != Verdict::Ie)
+            .map(|s| s.score),
         finished.score.map(Json) as Option<Json<&ScoreReport>>,
     )
     .fetch_one(db)

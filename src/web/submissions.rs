@@ -75,7 +75,10 @@ fn group_lines(row: &SubmissionRow) -> Vec<GroupLine> {
             name: group.name.clone(),
             verdict: group.verdict.map_or_else(|| "-".to_owned(), |v| v.to_string()),
             score: shown_score(group.score, group.max_score),
-            judged: format!("{} of {} judged, {} accepted", group.judged, group.tests, group.accepted),
+            judged: format!(
+                "{} of {} judged, {} accepted",
+                group.judged, group.tests, group.accepted
+            ),
         })
         .collect()
 }

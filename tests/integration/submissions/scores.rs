@@ -16,7 +16,12 @@ fn group_scores(judged: &Value) -> Vec<(String, f64)> {
         .as_array()
         .expect("groups")
         .iter()
-        .map(|g| (g["name"].as_str().expect("name").to_owned(), g["score"].as_f64().expect("score")))
+        .map(|g| {
+            (
+                g["name"].as_str().expect("name").to_owned(),
+                g["score"].as_f64().expect("score"),
+            )
+        })
         .collect()
 }
 
@@ -30,7 +35,14 @@ async fn a_partial_solution_scores_its_subtasks_and_the_leaderboard_keeps_the_be
     import_sample(&app, "subtasks").await;
     let user = token(&app.register("scorer@example.org", PASSWORD).await);
 
-    let partial = submit_ok(&app, &user, "subtasks", "python3", &sample_source("partially_accepted/small_values.py")).await;
+    let partial = submit_ok(
+        &app,
+        &user,
+        "subtasks",
+        "python3",
+        &sample_source("partially_accepted/small_values.py"),
+    )
+    .await;
     let judged = finished(&app, &user, &partial).await;
     assert_eq!(judged["verdict"], "AC", "{judged}");
     assert_eq!(judged["score"], 20.0, "{judged}");
@@ -43,23 +55,60 @@ async fn a_partial_solution_scores_its_subtasks_and_the_leaderboard_keeps_the_be
         .and_then(|groups| groups.iter().find(|g| g["name"] == "secret/group2"))
         .expect("group2");
     assert_eq!(group2["verdict"], "RE", "{group2}");
-    assert_eq!(group2["judged"], 1, "on_reject: break stops the subtask at its first failure");
+    assert_eq!(
+        group2["judged"], 1,
+        "on_reject: break stops the subtask at its first failure"
+    );
 
     let board = get_json(&app, "/api/v1/leaderboard", None).await;
     assert_eq!(board["standings"][0]["score"], 20.0, "{board}");
-    assert_eq!(board["standings"][0]["solved"], 0, "a partial score does not solve it: {board}");
+    assert_eq!(
+        board["standings"][0]["solved"], 0,
+        "a partial score does not solve it: {board}"
+    );
 
-    let wrong = submit_ok(&app, &user, "subtasks", "cpp", &sample_source("wrong_answer/ordered_pairs.cpp")).await;
+    let wrong = submit_ok(
+        &app,
+        &user,
+        "subtasks",
+        "cpp",
+        &sample_source("wrong_answer/ordered_pairs.cpp"),
+    )
+    .await;
     let judged = finished(&app, &user, &wrong).await;
-    assert_eq!((&judged["verdict"], &judged["score"]), (&Value::from("WA"), &Value::from(0.0)), "{judged}");
+    assert_eq!(
+        (&judged["verdict"], &judged["score"]),
+        (&Value::from("WA"), &Value::from(0.0)),
+        "{judged}"
+    );
     let board = get_json(&app, "/api/v1/leaderboard", None).await;
-    assert_eq!(board["standings"][0]["score"], 20.0, "the best score stays: {board}");
-    assert_eq!(board["standings"][0]["problems"][0]["best_score"], 20.0, "{board}");
+    assert_eq!(
+        board["standings"][0]["score"], 20.0,
+        "the best score stays: {board}"
+    );
+    assert_eq!(
+        board["standings"][0]["problems"][0]["best_score"], 20.0,
+        "{board}"
+    );
 
-    let full = submit_ok(&app, &user, "subtasks", "python3", &sample_source("accepted/counter.py")).await;
+    let full = submit_ok(
+        &app,
+        &user,
+        "subtasks",
+        "python3",
+        &sample_source("accepted/counter.py"),
+    )
+    .await;
     let judged = finished(&app, &user, &full).await;
-    assert_eq!((&judged["verdict"], &judged["score"]), (&Value::from("AC"), &Value::from(100.0)), "{judged}");
+    assert_eq!(
+        (&judged["verdict"], &judged["score"]),
+        (&Value::from("AC"), &Value::from(100.0)),
+        "{judged}"
+    );
     let board = get_json(&app, "/api/v1/leaderboard", None).await;
     assert_eq!(board["standings"][0]["score"], 100.0, "{board}");
-    assert_eq!(board["standings"][0]["solved"], 1, "the full score solves it: {board}");
+    assert_eq!(
+        board["standings"][0]["solved"], 1,
+        "the full score solves it: {board}"
+    );
 }
