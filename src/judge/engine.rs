@@ -20,6 +20,7 @@ use super::{
     program::{Program, Ran, ANSWER_GRACE, MAX_SANDBOXES, START_TIME},
     redact::Redactor,
     sandbox::{RunOutput, SandboxSpec},
+    scoring::{self, CaseResult},
     seccomp,
     source::{Build, Source},
     verdict::Verdict,
@@ -141,7 +142,6 @@ pub async fn judge(
         limits,
         options,
         redactor: &redactor,
-        validator_args: package.validator_args()?,
     };
     let outcome = tokio::time::timeout_at(
         deadline,
@@ -160,8 +160,6 @@ struct Judging<'a> {
     limits: TestLimits,
     options: &'a JudgeOptions,
     redactor: &'a Redactor,
-    /// The validator's arguments for every test (the package's `validator_flags`).
-    validator_args: Vec<String>,
 }
 
 impl Judging<'_> {
@@ -182,6 +180,7 @@ impl Judging<'_> {
             memory_kb: 0,
             compile: None,
             tests: Vec::new(),
+            score: None,
         };
         if build.compile.is_some() {
             progress(Progress::Compiling);
@@ -192,11 +191,24 @@ impl Judging<'_> {
             report.compile = Some(compiled);
             if !ok {
                 report.verdict = Verdict::Ce;
+                report.score = self
+                    .package
+                    .scoring
+                    .as_ref()
+                    .map(|scoring| scoring::aggregate(scoring, &[]).1);
                 return Ok(report);
             }
         }
         let total = self.package.test_cases.len();
+        let scoring = self.package.scoring.as_ref();
+        // Per test case, what it gave (None: not judged), for scoring.
+        let mut results: Vec<Option<CaseResult>> = vec![None; total];
         for (index, test) in self.package.test_cases.iter().enumerate() {
+            if scoring.is_some_and(|scoring| {
+                !self.options.all_tests && !scoring::should_run(scoring, index, &results)
+            }) {
+                continue;
+            }
             progress(Progress::Running {
                 index,
                 total,
@@ -209,9 +221,9 @@ impl Judging<'_> {
                 limits.run_limits(),
                 limits.memory_mb,
             );
-            let test_report = match program.run_test(run, &input).await? {
+            let (test_report, score) = match program.run_test(run, &input).await? {
                 Ran::Output(output) => self.check(test, output, &input, &answer, checker).await?,
-                Ran::Broke { verdict, why } => broken(test, verdict, why),
+                Ran::Broke { verdict, why } => (broken(test, verdict, why), None),
             };
             progress(Progress::Finished(&test_report));
             report.time_ms = report.time_ms.max(test_report.time_ms);
@@ -220,10 +232,26 @@ impl Judging<'_> {
             if failed && report.verdict == Verdict::Ac {
                 report.verdict = test_report.verdict;
             }
+            results[index] = Some(CaseResult {
+                verdict: test_report.verdict,
+                score,
+            });
             report.tests.push(test_report);
-            if failed && (!self.options.all_tests || test_report_is_ie(&report)) {
+            // A scoring problem goes on: later groups still score.
+            let stop = scoring.is_none() && !self.options.all_tests;
+            if failed && (stop || test_report_is_ie(&report)) {
                 break;
             }
+        }
+        if let Some(scoring) = scoring {
+            let (verdict, score) = scoring::aggregate(scoring, &results);
+            // An internal error stays one: the score of an unfinished judging means nothing.
+            if report.verdict != Verdict::Ie {
+                if let Some(verdict) = verdict {
+                    report.verdict = verdict;
+                }
+            }
+            report.score = Some(score);
         }
         Ok(report)
     }
@@ -235,7 +263,7 @@ impl Judging<'_> {
         input: &[u8],
         answer: &[u8],
         checker: &mut Checker,
-    ) -> anyhow::Result<TestReport> {
+    ) -> anyhow::Result<(TestReport, Option<f64>)> {
         let result = &output.result;
         let mut report = TestReport {
             name: test.name.clone(),
@@ -258,12 +286,12 @@ impl Judging<'_> {
         };
         if let Some(verdict) = test_verdict(result.termination, result.exit_code) {
             report.verdict = verdict;
-            return Ok(report);
+            return Ok((report, None));
         }
         let carried = (input.len() + answer.len() + output.stdout.len()) as u64;
         let checked = tokio::time::timeout(
             checker.budget_per_test(carried),
-            checker.check(input, answer, &output.stdout, &self.validator_args),
+            checker.check(input, answer, &output.stdout, &test.validator_args),
         )
         .await;
         let checked = match checked {
@@ -275,11 +303,12 @@ impl Judging<'_> {
         // Shown to the team: no host detail may reach it through the validator either.
         report.team_message = checked.team_message.map(|message| self.redactor.redact(&message));
         report.score = checked.score;
+        let score = checked.score;
         if report.verdict == Verdict::Wa && test.is_sample {
             let diff = line_diff_off_runtime(answer.to_vec(), output.stdout).await;
             report.diff = Some(self.redactor.redact(&diff));
         }
-        Ok(report)
+        Ok((report, score))
     }
 }
 

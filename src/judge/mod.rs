@@ -26,6 +26,7 @@ pub mod redact;
 pub mod reference;
 pub mod report;
 pub mod sandbox;
+pub mod scoring;
 pub mod seccomp;
 pub mod source;
 pub mod verdict;

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::verdict::Verdict;
+use super::{scoring::ScoreReport, verdict::Verdict};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CompileReport {
@@ -61,6 +61,9 @@ pub struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compile: Option<CompileReport>,
     pub tests: Vec<TestReport>,
+    /// For a scoring problem: the score and each group's part of it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<ScoreReport>,
 }
 
 /// What the judge is doing, for progress displays.

@@ -95,6 +95,9 @@ impl FromStr for Verdict {
 pub fn expected_verdicts(folder: &str) -> Option<&'static [Verdict]> {
     Some(match folder {
         "accepted" => &[Verdict::Ac],
+        // A scoring problem's submission that scores less than full: `problem verify` checks
+        // its score; its verdict is AC as problemtools expects of it.
+        "partially_accepted" => &[Verdict::Ac],
         "wrong_answer" => &[Verdict::Wa],
         "time_limit_exceeded" => &[Verdict::Tle],
         "run_time_error" => &[Verdict::Re, Verdict::Mle],

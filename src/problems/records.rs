@@ -174,6 +174,19 @@ pub async fn insert(db: impl PgExecutor<'_>, new: &NewProblem<'_>) -> sqlx::Resu
     .await
 }
 
+/// Marks a problem as scoring, with its maximum score (`None`: unbounded).
+#[tracing::instrument(skip_all)]
+pub async fn set_scoring(db: impl PgExecutor<'_>, id: Uuid, max_score: Option<f64>) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE problems SET scoring = true, max_score = $2 WHERE id = $1",
+        id,
+        max_score
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 /// Changes to a problem's fields; `None` leaves a field as it is.
 #[derive(Debug, Default)]
 pub struct Changes {

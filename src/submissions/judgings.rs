@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::{queue::Lease, records::JudgingStatus};
 use crate::judge::{
     report::{CompileReport, TestReport},
+    scoring::ScoreReport,
     verdict::Verdict,
 };
 
@@ -66,6 +67,8 @@ pub struct Finished<'a> {
     pub compile: Option<&'a CompileReport>,
     pub tests: &'a [TestReport],
     pub error: Option<&'a str>,
+    /// A scoring problem's score and breakdown.
+    pub score: Option<&'a ScoreReport>,
 }
 
 /// Whose judging was finished, for the leaderboard and the live updates.
@@ -81,7 +84,8 @@ pub async fn finish(db: &mut PgConnection, judging_id: Uuid, finished: &Finished
     sqlx::query_as!(
         Owner,
         r#"UPDATE judgings SET status = 'finished', verdict = $2, time_ms = $3, memory_kb = $4,
-               tests_done = $5, compile = $6, tests = $7, error = $8, finished_at = now(),
+               tests_done = $5, compile = $6, tests = $7, error = $8, score = $9, scores = $10,
+               finished_at = now(),
                started_at = COALESCE(started_at, now())
            WHERE id = $1
            RETURNING submission_id, (SELECT user_id FROM submissions WHERE id = submission_id) AS "user_id!",
@@ -94,6 +98,11 @@ pub async fn finish(db: &mut PgConnection, judging_id: Uuid, finished: &Finished
         finished.compile.map(Json) as Option<Json<&CompileReport>>,
         Json(finished.tests) as Json<&[TestReport]>,
         finished.error,
+        finished
+            .score
+            .filter(|_| finished.verdict != Verdict::Ie)
+            .map(|s| s.score),
+        finished.score.map(Json) as Option<Json<&ScoreReport>>,
     )
     .fetch_one(db)
     .await

@@ -1,5 +1,6 @@
-//! The leaderboard: users ranked by distinct problems solved, ties broken by who reached that
-//! count first. Kept in `user_problem_stats` and `user_stats`, which the transaction recording a
+//! The leaderboard: users ranked by distinct problems solved, then by the sum of their best
+//! scores on scoring problems, then by who reached that count first. A scoring problem counts
+//! as solved from the first submission with its full score. Kept in `user_problem_stats` and `user_stats`, which the transaction recording a
 //! verdict updates for that one user and problem, so reading the leaderboard never scans
 //! submissions.
 
@@ -10,7 +11,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// Recomputes the stats of one user on one problem, then that user's totals. A problem counts
-/// as solved from the first submission whose current verdict is AC (a rejudge can change that).
+/// as solved from the first submission whose current verdict is AC (a rejudge can change that)
+/// and, on a scoring problem, whose score is the maximum; the best score is the highest of the
+/// user's current judgings.
 pub async fn update(db: &mut sqlx::PgConnection, user_id: Uuid, problem_id: Uuid) -> sqlx::Result<()> {
     // Workers record verdicts of one user at the same time. Each statement below sees only
     // verdicts committed when it starts, so the later of two such transactions would write
@@ -21,12 +24,15 @@ pub async fn update(db: &mut sqlx::PgConnection, user_id: Uuid, problem_id: Uuid
         .fetch_optional(&mut *db)
         .await?;
     sqlx::query!(
-        r#"INSERT INTO user_problem_stats (user_id, problem_id, attempts, solved_at)
-           SELECT $1, $2, count(*)::int, min(s.created_at) FILTER (WHERE j.verdict = 'AC')
+        r#"INSERT INTO user_problem_stats (user_id, problem_id, attempts, solved_at, best_score)
+           SELECT $1, $2, count(*)::int,
+               min(s.created_at) FILTER (WHERE j.verdict = 'AC' AND (NOT p.scoring OR j.score >= p.max_score)),
+               max(j.score)
            FROM submissions s JOIN judgings j ON j.id = s.current_judging_id
+               JOIN problems p ON p.id = s.problem_id
            WHERE s.user_id = $1 AND s.problem_id = $2
            ON CONFLICT (user_id, problem_id) DO UPDATE
-           SET attempts = EXCLUDED.attempts, solved_at = EXCLUDED.solved_at"#,
+           SET attempts = EXCLUDED.attempts, solved_at = EXCLUDED.solved_at, best_score = EXCLUDED.best_score"#,
         user_id,
         problem_id
     )
@@ -48,6 +54,8 @@ pub struct Standing {
     pub display_name: String,
     pub solved: i32,
     pub attempts: i32,
+    /// The sum of the user's best scores on scoring problems.
+    pub score: f64,
     /// When the user reached their solved count.
     pub reached_at: Option<DateTime<Utc>>,
     pub problems: Vec<ProblemResult>,
@@ -58,6 +66,9 @@ pub struct ProblemResult {
     pub slug: String,
     pub attempts: i32,
     pub solved_at: Option<DateTime<Utc>>,
+    /// On a scoring problem: the user's best score so far.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub best_score: Option<f64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -122,11 +133,11 @@ pub async fn solved_slugs(db: &PgPool, user_id: Uuid) -> sqlx::Result<std::colle
 /// A page of the leaderboard and the per-problem statistics.
 pub async fn read(db: &PgPool, limit: i64, offset: i64) -> sqlx::Result<Leaderboard> {
     let rows = sqlx::query!(
-        r#"SELECT rank() OVER (ORDER BY st.solved DESC, st.reached_at ASC NULLS LAST) AS "rank!",
-               st.user_id, u.display_name, st.solved, st.attempts, st.reached_at
+        r#"SELECT rank() OVER (ORDER BY st.solved DESC, st.score DESC, st.reached_at ASC NULLS LAST) AS "rank!",
+               st.user_id, u.display_name, st.solved, st.attempts, st.reached_at, st.score
            FROM user_stats st JOIN users u ON u.id = st.user_id
            WHERE st.attempts > 0
-           ORDER BY st.solved DESC, st.reached_at ASC NULLS LAST, st.user_id
+           ORDER BY st.solved DESC, st.score DESC, st.reached_at ASC NULLS LAST, st.user_id
            LIMIT $1 OFFSET $2"#,
         limit,
         offset
@@ -135,7 +146,7 @@ pub async fn read(db: &PgPool, limit: i64, offset: i64) -> sqlx::Result<Leaderbo
     .await?;
     let user_ids: Vec<Uuid> = rows.iter().map(|row| row.user_id).collect();
     let per_problem = sqlx::query!(
-        r#"SELECT ups.user_id, p.slug, ups.attempts, ups.solved_at
+        r#"SELECT ups.user_id, p.slug, ups.attempts, ups.solved_at, ups.best_score
            FROM user_problem_stats ups JOIN problems p ON p.id = ups.problem_id
            WHERE ups.user_id = ANY($1) AND p.published AND p.archived_at IS NULL
            ORDER BY p.slug"#,
@@ -154,12 +165,14 @@ pub async fn read(db: &PgPool, limit: i64, offset: i64) -> sqlx::Result<Leaderbo
                     slug: result.slug.clone(),
                     attempts: result.attempts,
                     solved_at: result.solved_at,
+                    best_score: result.best_score,
                 })
                 .collect(),
             user_id: row.user_id,
             display_name: row.display_name,
             solved: row.solved,
             attempts: row.attempts,
+            score: row.score,
             reached_at: row.reached_at,
         })
         .collect();

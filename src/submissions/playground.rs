@@ -224,6 +224,8 @@ pub async fn execute(
         input: scratch.path().join("run.in"),
         answer: scratch.path().join("run.ans"),
         is_sample: true,
+        group: "sample".to_owned(),
+        validator_args: Vec::new(),
     };
     tokio::fs::write(&test.input, stdin).await?;
     tokio::fs::write(&test.answer, "").await?;

@@ -13,6 +13,7 @@ use crate::{
     accounts::users::{Role, User},
     judge::{
         report::{CompileReport, TestReport},
+        scoring::ScoreReport,
         verdict::Verdict,
     },
 };
@@ -120,6 +121,9 @@ pub struct SubmissionRow {
     pub compile: Option<Json<CompileReport>>,
     pub tests: Json<Vec<TestReport>>,
     pub error: Option<String>,
+    /// On a scoring problem: the score (none on IE) and its breakdown.
+    pub score: Option<f64>,
+    pub scores: Option<Json<ScoreReport>>,
 }
 
 /// Creates a submission and its first judging, and queues it at the user's priority, in one
@@ -228,7 +232,8 @@ pub async fn find(db: &PgPool, id: Uuid, reader: Viewer) -> sqlx::Result<Option<
                p.title AS problem_title, s.language, s.source, s.created_at,
                j.id AS judging_id, j.status AS "status: JudgingStatus", j.verdict AS "verdict: Verdict",
                j.time_ms, j.memory_kb, j.tests_done, j.tests_total,
-               j.compile AS "compile: Json<CompileReport>", j.tests AS "tests: Json<Vec<TestReport>>", j.error
+               j.compile AS "compile: Json<CompileReport>", j.tests AS "tests: Json<Vec<TestReport>>", j.error,
+               j.score, j.scores AS "scores: Json<ScoreReport>"
            FROM submissions s
            JOIN users u ON u.id = s.user_id
            JOIN problems p ON p.id = s.problem_id
@@ -265,7 +270,8 @@ pub async fn list(db: &PgPool, filter: &Filter) -> sqlx::Result<Vec<SubmissionRo
                p.title AS problem_title, s.language, s.source, s.created_at,
                j.id AS judging_id, j.status AS "status: JudgingStatus", j.verdict AS "verdict: Verdict",
                j.time_ms, j.memory_kb, j.tests_done, j.tests_total,
-               j.compile AS "compile: Json<CompileReport>", j.tests AS "tests: Json<Vec<TestReport>>", j.error
+               j.compile AS "compile: Json<CompileReport>", j.tests AS "tests: Json<Vec<TestReport>>", j.error,
+               j.score, j.scores AS "scores: Json<ScoreReport>"
            FROM submissions s
            JOIN users u ON u.id = s.user_id
            JOIN problems p ON p.id = s.problem_id

@@ -17,7 +17,7 @@ use uuid::Uuid;
 pub use super::records::Viewer;
 use super::records::{self, JudgingStatus, JudgingSummary, SubmissionRow};
 use crate::{
-    judge::verdict::Verdict,
+    judge::{scoring::GroupScore, verdict::Verdict},
     problems::{cache::TestDataCache, records as problems, view::shown},
 };
 
@@ -100,6 +100,15 @@ pub struct SubmissionView {
     /// Admins only: why the judge failed (IE).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Scoring problems only: the score, once judged (none on an internal error).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// Scoring problems only: the most a submission can score (absent when unbounded).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_score: Option<f64>,
+    /// Scoring problems, detailed view: each test group's verdict and score.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<GroupScore>>,
 }
 
 /// Builds what `viewer` may see of a submission; `detailed` adds tests and judgings.
@@ -147,6 +156,8 @@ pub async fn view(
         judgings = Some(records::judgings(db, row.id).await?);
     }
     let compile_output = row.compile.map(|compile| compile.0.output);
+    let max_score = row.scores.as_ref().and_then(|scores| scores.0.max_score);
+    let groups = row.scores.filter(|_| detailed).map(|scores| scores.0.groups);
     Ok(SubmissionView {
         id: row.id,
         problem: row.problem_slug,
@@ -172,5 +183,8 @@ pub async fn view(
         tests,
         judgings,
         error: if admin { row.error } else { None },
+        score: row.score,
+        max_score,
+        groups,
     })
 }

@@ -43,6 +43,44 @@ pub struct Line {
     pub verdict_class: String,
     pub time: String,
     pub memory: String,
+    /// On a scoring problem: `score` or `score / max`; empty otherwise.
+    pub score: String,
+}
+
+/// One test group of a scoring problem's submission, as a table row.
+pub struct GroupLine {
+    pub name: String,
+    pub verdict: String,
+    pub score: String,
+    pub judged: String,
+}
+
+/// `score / max`, or `score` alone when unbounded.
+fn shown_score(score: f64, max: Option<f64>) -> String {
+    match max {
+        Some(max) => format!("{score} / {max}"),
+        None => score.to_string(),
+    }
+}
+
+fn group_lines(row: &SubmissionRow) -> Vec<GroupLine> {
+    let Some(scores) = &row.scores else {
+        return Vec::new();
+    };
+    scores
+        .0
+        .groups
+        .iter()
+        .map(|group| GroupLine {
+            name: group.name.clone(),
+            verdict: group.verdict.map_or_else(|| "-".to_owned(), |v| v.to_string()),
+            score: shown_score(group.score, group.max_score),
+            judged: format!(
+                "{} of {} judged, {} accepted",
+                group.judged, group.tests, group.accepted
+            ),
+        })
+        .collect()
 }
 
 impl From<SubmissionRow> for Line {
@@ -54,7 +92,12 @@ impl From<SubmissionRow> for Line {
             ),
             None => (row.status.as_str().to_owned(), "v-pending".to_owned()),
         };
+        let score = match (&row.score, &row.scores) {
+            (Some(score), scores) => shown_score(*score, scores.as_ref().and_then(|s| s.0.max_score)),
+            _ => String::new(),
+        };
         Self {
+            score,
             id: row.id.to_string(),
             short_id: row.id.simple().to_string()[..8].to_owned(),
             when: row.created_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
@@ -80,6 +123,8 @@ struct SubmissionPage {
     nav: Nav,
     line: Line,
     status: String,
+    /// A scoring problem's groups, with their scores.
+    groups: Vec<GroupLine>,
     /// Whether the visitor sees tests, source and compiler output (author or admin).
     privileged: bool,
     admin: bool,
@@ -103,6 +148,7 @@ async fn submission(
     render(&SubmissionPage {
         nav: viewer.nav,
         status: row.status.as_str().to_owned(),
+        groups: group_lines(&row),
         line: Line::from(row),
         privileged,
         admin,

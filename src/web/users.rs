@@ -72,6 +72,8 @@ struct StandingRow {
     name: String,
     solved: i32,
     attempts: i32,
+    /// Sum of best scores on scoring problems.
+    score: String,
     me: bool,
 }
 
@@ -106,6 +108,7 @@ pub async fn leaderboard(State(state): State<AppState>, viewer: Viewer) -> Resul
                 name: standing.display_name,
                 solved: standing.solved,
                 attempts: standing.attempts,
+                score: standing.score.to_string(),
             })
             .collect(),
         problems: board

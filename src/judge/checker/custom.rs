@@ -114,7 +114,7 @@ impl CustomChecker {
         let mut argv = self.run.clone();
         let (stdin, files): (&[u8], Vec<(&str, &[u8])>) = match self.kind {
             ValidatorKind::Kattis => {
-                argv.extend(["input", "answer", "."].map(String::from));
+                argv.extend(["input", "answer", "./"].map(String::from));
                 argv.extend(args.iter().cloned());
                 (output, vec![("input", input), ("answer", answer)])
             }

@@ -12,7 +12,7 @@ use crate::{
     docker::DockerEngine,
     judge::{
         cpus::CpuSet,
-        engine::{self, JudgeOptions, Progress},
+        engine::{self, JudgeOptions, Progress, Report},
         images,
         languages::Languages,
         package::{ProblemPackage, TimeLimit, TimeLimitSource},
@@ -134,6 +134,25 @@ pub async fn judge(args: JudgeArgs) -> anyhow::Result<()> {
         report.time_limit_ms,
         report.memory_limit_kb / 1024
     )?;
+    if let Some(score) = &report.score {
+        writeln!(out, "score: {}", shown_score(score.score, score.max_score))?;
+        for group in &score.groups {
+            let verdict = group.verdict.map_or("-".to_owned(), |v| v.to_string());
+            writeln!(
+                out,
+                "  {:<28} {:<4} {:>10}  {}/{} judged, {} accepted",
+                group.name,
+                verdict,
+                shown_score(group.score, group.max_score),
+                group.judged,
+                group.tests,
+                group.accepted
+            )?;
+        }
+        if let Some(error) = &score.error {
+            writeln!(out, "  {error}")?;
+        }
+    }
     if let Some(compile) = &report.compile {
         writeln!(
             out,
@@ -251,14 +270,21 @@ pub async fn verify(args: VerifyArgs) -> anyhow::Result<()> {
                                 .await?;
                         let expected: Vec<String> =
                             submission.expected.iter().map(ToString::to_string).collect();
+                        let score = report
+                            .score
+                            .as_ref()
+                            .map(|s| format!("  score {}", shown_score(s.score, s.max_score)))
+                            .unwrap_or_default();
                         let line = format!(
-                            "{:<4} {:>6} ms  {}",
+                            "{:<4} {:>6} ms  {}{score}",
                             report.verdict, report.time_ms, report.language
                         );
-                        if submission.expected.contains(&report.verdict) {
-                            Ok(line)
-                        } else {
-                            Err(anyhow::anyhow!("{line}  (expected {})", expected.join(" or ")))
+                        match check_expectation(package, submission, &report) {
+                            Ok(()) => Ok(line),
+                            Err(why) if why.is_empty() => {
+                                Err(anyhow::anyhow!("{line}  (expected {})", expected.join(" or ")))
+                            }
+                            Err(why) => Err(anyhow::anyhow!("{line}  ({why})")),
                         }
                     };
                     (label, judged.await.map_err(|err| format!("{err:#}")))
@@ -283,6 +309,56 @@ pub async fn verify(args: VerifyArgs) -> anyhow::Result<()> {
         anyhow::bail!("{mismatches} submission(s) did not get the verdict their folder says");
     }
     Ok(())
+}
+
+/// Whether a reference submission's judging is what its folder (and its expected score) says:
+/// `Err` with the reason, empty for a plain verdict mismatch. On a scoring problem an accepted
+/// submission must get the full score, and a `partially_accepted` one more than nothing and
+/// less than full (its verdict is checked only on legacy packages, where the grader gives
+/// it AC; a 2025-09 submission keeps the verdict of its first failed test).
+fn check_expectation(
+    package: &crate::judge::package::ProblemPackage,
+    submission: &crate::judge::package::Submission,
+    report: &Report,
+) -> Result<(), String> {
+    let partial = submission.folder == "partially_accepted";
+    let legacy = package.format == crate::judge::package::PackageFormat::Legacy;
+    let verdict_ok = submission.expected.contains(&report.verdict)
+        || (partial && !legacy && report.verdict != Verdict::Ie && report.verdict != Verdict::Ce);
+    if !verdict_ok {
+        return Err(String::new());
+    }
+    let Some(score) = &report.score else {
+        return Ok(());
+    };
+    let got = score.score;
+    let full = score.max_score;
+    if let Some((lo, hi)) = submission.expected_score {
+        if got < lo - 1e-6 || got > hi + 1e-6 {
+            let want = if lo == hi {
+                format!("{lo}")
+            } else {
+                format!("{lo} to {hi}")
+            };
+            return Err(format!("expected score {want}"));
+        }
+    }
+    let is_full = full.is_some_and(|full| (got - full).abs() < 1e-6);
+    if submission.folder == "accepted" && full.is_some() && !is_full {
+        return Err(format!("expected the full score {}", full.unwrap_or_default()));
+    }
+    if partial && (is_full || got <= 0.0) {
+        return Err("expected a partial score, more than 0 and less than full".to_owned());
+    }
+    Ok(())
+}
+
+/// `score` or `score / max`.
+fn shown_score(score: f64, max: Option<f64>) -> String {
+    match max {
+        Some(max) => format!("{score}/{max}"),
+        None => format!("{score}"),
+    }
 }
 
 /// Refuses a CPU list naming a CPU the Docker host does not have, before Docker does so in its

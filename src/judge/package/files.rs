@@ -202,6 +202,8 @@ fn collect_test_cases(
             input,
             answer,
             is_sample,
+            group: String::new(),
+            validator_args: Vec::new(),
         });
     }
     Ok(())
@@ -218,6 +220,7 @@ pub(super) fn read_submissions(
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
+    let declared = read_submissions_yaml(&dir.join("submissions.yaml"))?;
     let mut submissions = Vec::new();
     for folder_path in visible_entries(&dir)? {
         // Files here are metadata such as 2023-07's submissions.yaml.
@@ -239,16 +242,93 @@ pub(super) fn read_submissions(
                 warnings.push(PackageWarning::EmptySubmission { path });
                 continue;
             }
+            let name = file_name_lossy(&path);
+            let expected_score = match source_expected_score(&files)? {
+                Some(score) => Some(score),
+                None => [format!("{folder}/{name}"), format!("{folder}/*"), folder.clone()]
+                    .iter()
+                    .find_map(|key| declared.get(key).copied()),
+            };
             submissions.push(Submission {
                 folder: folder.clone(),
-                name: file_name_lossy(&path),
+                name,
                 path,
                 files,
                 expected,
+                expected_score,
             });
         }
     }
     Ok(submissions)
+}
+
+/// The `score:` of each key of 2025-09's `submissions.yaml` that has one. Keys are matched
+/// exactly (`folder/file`, `folder/*` or `folder`); other glob patterns are not expanded.
+fn read_submissions_yaml(path: &Path) -> Result<BTreeMap<String, (f64, f64)>, PackageError> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Score {
+        One(f64),
+        Range(f64, f64),
+    }
+    #[derive(Deserialize)]
+    struct Entry {
+        score: Option<Score>,
+    }
+    let Some(text) = read_optional_lossy(path)? else {
+        return Ok(BTreeMap::new());
+    };
+    let entries: Option<BTreeMap<String, serde_norway::Value>> =
+        serde_norway::from_str(&text).map_err(|source| PackageError::InvalidGroupYaml {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    let mut scores = BTreeMap::new();
+    for (key, value) in entries.unwrap_or_default() {
+        // Entries without a score, or of another shape, are other tools' business.
+        let Ok(Entry { score: Some(score) }) = serde_norway::from_value::<Entry>(value) else {
+            continue;
+        };
+        let range = match score {
+            Score::One(n) => (n, n),
+            Score::Range(lo, hi) => (lo, hi),
+        };
+        scores.insert(key, check_expected(path, range)?);
+    }
+    Ok(scores)
+}
+
+/// DOMjudge's `@EXPECTED_SCORE@: N` in any of a submission's files.
+fn source_expected_score(files: &[PathBuf]) -> Result<Option<(f64, f64)>, PackageError> {
+    const TAG: &str = "@EXPECTED_SCORE@:";
+    for file in files {
+        if fs::metadata(file).map(|m| m.len()).unwrap_or(0) > MAX_SCANNED_SOURCE_BYTES {
+            continue;
+        }
+        let Some(text) = read_optional_lossy(file)? else {
+            continue;
+        };
+        if let Some(at) = text.find(TAG) {
+            let rest = &text[at + TAG.len()..];
+            let word = rest.split_whitespace().next().unwrap_or("");
+            let score: f64 = word.parse().map_err(|_| PackageError::InvalidExpectedScore {
+                path: file.clone(),
+                reason: format!("@EXPECTED_SCORE@ {word:?} is not a number"),
+            })?;
+            return check_expected(file, (score, score)).map(Some);
+        }
+    }
+    Ok(None)
+}
+
+fn check_expected(path: &Path, (lo, hi): (f64, f64)) -> Result<(f64, f64), PackageError> {
+    if lo.is_nan() || hi.is_nan() || lo < 0.0 || lo > hi {
+        return Err(PackageError::InvalidExpectedScore {
+            path: path.to_path_buf(),
+            reason: format!("expected score {lo}..{hi} must be non-negative numbers, low to high"),
+        });
+    }
+    Ok((lo, hi))
 }
 
 // ---------------------------------------------------------------------------

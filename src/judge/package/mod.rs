@@ -8,9 +8,10 @@
 //!   accident. A missing `name` falls back to the package directory's name.
 //! - `problem_format_version` absent or `legacy` means the legacy format; any
 //!   other value is read with 2023-07 semantics, so later drafts still load.
-//! - Interactive and multi-pass problems are rejected as unsupported. The
-//!   legacy `score` modifier of `validation` is accepted and ignored: a
-//!   scoring validator still reports accept/reject through its exit code.
+//! - Interactive and multi-pass problems are rejected as unsupported. A
+//!   problem is scoring when its `type` says `scoring` or its legacy
+//!   `validation` carries the `score` modifier; its groups are read by
+//!   [`groups`].
 //! - Without a `validation` key, a legacy package uses the default validator
 //!   (as the legacy spec says) while a 2023-07 package uses a custom one
 //!   exactly when it ships an output validator.
@@ -20,10 +21,11 @@
 //!   and 2 (`time_safety_margin`); a 2023-07 package defaults to that
 //!   format's `time_multipliers` (2 and 1.5), and `time_multipliers` keys win
 //!   over the legacy ones when both are present.
-//! - Validator flags come only from `problem.yaml`'s `validator_flags`; the
-//!   2023-07 `output_validator_args` in `testdata.yaml` is not read. They are
-//!   split into arguments as a POSIX shell would (quotes group words), and a
-//!   string that does not split (an unclosed quote) refuses the package.
+//! - Validator arguments of each case: `problem.yaml`'s `validator_flags`,
+//!   then its group's `output_validator_flags` / `output_validator_args`,
+//!   then its own `.yaml` (see [`groups`]). They are split into arguments as
+//!   a POSIX shell would (quotes group words), and a `validator_flags` that
+//!   does not split (an unclosed quote) refuses the package.
 //! - Test cases are ordered samples first, then by path compared component
 //!   by component (so `secret/g1/02` sorts before `secret/g1-b/01`), which is
 //!   the order problemtools' sorted directory walk produces. Hidden entries
@@ -93,6 +95,7 @@ impl ProblemPackage {
             test_cases,
             statements: Vec::new(),
             submissions: Vec::new(),
+            scoring: None,
             warnings: Vec::new(),
         }
     }
@@ -112,7 +115,7 @@ impl ProblemPackage {
             });
         }
         let yaml_path = root.join("problem.yaml");
-        let raw = read_problem_yaml(&yaml_path)?;
+        let mut raw = read_problem_yaml(&yaml_path)?;
 
         let format = match raw.problem_format_version.as_deref() {
             None | Some("legacy") => PackageFormat::Legacy,
@@ -138,10 +141,24 @@ impl ProblemPackage {
             })?;
         }
 
-        let raw_limits = raw.limits.unwrap_or_default();
+        let raw_limits = raw.limits.take().unwrap_or_default();
         let limits = read_limits(&raw_limits, format, &yaml_path)?;
         let time_limit = read_time_limit(root, raw_limits.time_limit, &yaml_path)?;
-        let test_cases = read_test_cases(root)?;
+        let mut test_cases = read_test_cases(root)?;
+        let scoring_problem = is_scoring(&raw);
+        let context = GroupContext {
+            root,
+            format,
+            scoring: scoring_problem,
+            validator_scores: matches!(validation, Validation::Custom(_))
+                && (format != PackageFormat::Legacy || validation_words(&raw).contains(&"score")),
+            validator_flags: &validator_flags,
+            legacy_grading: raw.grading.clone().unwrap_or_default(),
+        };
+        let scoring = read_groups(&context, &mut test_cases)?;
+        if validation == Validation::Default {
+            check_case_flags(root, &test_cases)?;
+        }
         let statements = read_statements(root, &name)?;
         let submissions = read_submissions(root, &mut warnings)?;
 
@@ -156,6 +173,7 @@ impl ProblemPackage {
             test_cases,
             statements,
             submissions,
+            scoring,
             warnings,
         })
     }
@@ -174,6 +192,7 @@ struct RawProblemYaml {
     validation: Option<String>,
     validator_flags: Option<String>,
     limits: Option<RawLimits>,
+    grading: Option<RawLegacyGrading>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -256,6 +275,41 @@ fn split_validator_flags(flags: &str, yaml_path: &Path) -> Result<Vec<String>, P
     })
 }
 
+/// The words of `problem.yaml`'s `type`.
+fn type_words(raw: &RawProblemYaml) -> Vec<&str> {
+    match &raw.problem_type {
+        None => Vec::new(),
+        Some(OneOrMany::One(s)) => s.split_whitespace().collect(),
+        Some(OneOrMany::Many(v)) => v.iter().map(String::as_str).collect(),
+    }
+}
+
+/// The words of `problem.yaml`'s `validation`.
+fn validation_words(raw: &RawProblemYaml) -> Vec<&str> {
+    raw.validation
+        .as_deref()
+        .map(|v| v.split_whitespace().collect())
+        .unwrap_or_default()
+}
+
+/// A scoring problem: 2025-09 / legacy `type: scoring`, or legacy `validation: … score`.
+fn is_scoring(raw: &RawProblemYaml) -> bool {
+    type_words(raw).contains(&"scoring") || validation_words(raw).contains(&"score")
+}
+
+/// Refuses a case whose arguments the default validator cannot run with, naming the case.
+fn check_case_flags(root: &Path, cases: &[TestCase]) -> Result<(), PackageError> {
+    for case in cases {
+        ValidatorFlags::parse(&case.validator_args.join(" ")).map_err(|source| {
+            PackageError::InvalidValidatorFlags {
+                path: root.join("data").join(&case.name),
+                source,
+            }
+        })?;
+    }
+    Ok(())
+}
+
 fn directory_name(root: &Path) -> String {
     // `root` may be "." or end in "..", which have no file name of their own.
     let resolved = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
@@ -266,6 +320,7 @@ fn directory_name(root: &Path) -> String {
 }
 
 mod files;
+mod groups;
 mod limits;
 mod model;
 pub mod statement;
@@ -274,6 +329,11 @@ mod tests;
 
 pub use files::TESTLIB_MARKER;
 use files::{read_submissions, read_test_cases, read_validation};
+pub use groups::{
+    legacy_max, Aggregation, GroupItem, GroupRules, LegacyRules, ModernRules, ScoreAggregation, Scoring,
+    TestGroup, VerdictAggregation,
+};
+use groups::{read_groups, GroupContext, RawLegacyGrading};
 use limits::{read_limits, read_time_limit};
 pub use model::*;
 use statement::read_statements;

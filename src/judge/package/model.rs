@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
+use super::groups::Scoring;
 use crate::judge::checker::default_validator::FlagError;
 use crate::judge::verdict::Verdict;
 
@@ -37,6 +38,9 @@ pub struct ProblemPackage {
     pub statements: Vec<Statement>,
     /// Reference submissions with the verdicts they must receive.
     pub submissions: Vec<Submission>,
+    /// How scores are found, for a scoring problem (`type: scoring`, legacy `validation: …
+    /// score`); `None` for a pass-fail problem.
+    pub scoring: Option<Scoring>,
     /// Problems that did not stop the package from loading.
     pub warnings: Vec<PackageWarning>,
 }
@@ -180,6 +184,13 @@ pub struct TestCase {
     pub answer: PathBuf,
     /// Whether the case is under `data/sample`.
     pub is_sample: bool,
+    /// The test group it belongs to (a path below `data/`, e.g. `secret/group1`), by which its
+    /// result is aggregated and shown.
+    pub group: String,
+    /// Arguments passed to the output validator after the feedback directory: `validator_flags`,
+    /// then the group's `output_validator_flags` / `output_validator_args`, then the case's own
+    /// `.yaml`. For the default validator these are its flags.
+    pub validator_args: Vec<String>,
 }
 
 /// Markup language of a statement.
@@ -220,7 +231,7 @@ pub struct Statement {
 }
 
 /// A reference submission from `submissions/<folder>/<entry>`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Submission {
     /// The folder name, e.g. `accepted`.
     pub folder: String,
@@ -232,6 +243,10 @@ pub struct Submission {
     pub files: Vec<PathBuf>,
     /// The verdicts it may receive.
     pub expected: &'static [Verdict],
+    /// The score it must get on a scoring problem, as an inclusive range: from an
+    /// `@EXPECTED_SCORE@: N` line in its source (DOMjudge) or `score:` in 2025-09's
+    /// `submissions/submissions.yaml`.
+    pub expected_score: Option<(f64, f64)>,
 }
 
 /// Something odd about a package that does not prevent judging with it.
@@ -288,6 +303,33 @@ pub enum PackageError {
         path: PathBuf,
         /// The kind of problem, e.g. `interactive`.
         what: String,
+    },
+    /// A `testdata.yaml`, `test_group.yaml` or test case `.yaml` that is not valid YAML or has
+    /// a key of the wrong type.
+    #[error("{}: {source}", path.display())]
+    InvalidGroupYaml {
+        /// The file.
+        path: PathBuf,
+        /// The parser's complaint.
+        source: serde_norway::Error,
+    },
+    /// Test groups or scores that contradict each other or cannot be right: an unknown
+    /// aggregation, a negative score, `require_pass` naming a missing group, group scores that
+    /// do not add up to the problem's.
+    #[error("{}: {reason}", path.display())]
+    InvalidScoring {
+        /// The file at fault.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// An expected score in `submissions.yaml` or a submission's source that is not a number.
+    #[error("{}: {reason}", path.display())]
+    InvalidExpectedScore {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
     },
     /// A `validation` value that is neither `default` nor `custom`.
     #[error("{}: unknown validation {value:?} (expected \"default\" or \"custom\")", path.display())]

@@ -100,6 +100,8 @@ fn test_case_paths_point_at_the_in_and_ans_files() {
             input: pkg.path("data/sample/1.in"),
             answer: pkg.path("data/sample/1.ans"),
             is_sample: true,
+            group: "sample".to_owned(),
+            validator_args: Vec::new(),
         }
     );
     assert!(!loaded.test_cases[1].is_sample);
@@ -453,8 +455,6 @@ fn other_files_in_data_are_ignored() {
         "data/secret/1.desc",
         "data/secret/1.hint",
         "data/secret/1.png",
-        "data/secret/testdata.yaml",
-        "data/testdata.yaml",
         "data/sample/1.in.statement",
         "data/secret/.hidden.in",
         "data/secret/README",
@@ -781,6 +781,7 @@ fn submissions_are_single_files_or_folders_with_expected_verdicts() {
                     pkg.path("submissions/accepted/multi/util/Helper.java"),
                 ],
                 expected: &[Verdict::Ac],
+                expected_score: None,
             },
             Submission {
                 folder: "accepted".to_owned(),
@@ -788,6 +789,7 @@ fn submissions_are_single_files_or_folders_with_expected_verdicts() {
                 path: pkg.path("submissions/accepted/sol.cpp"),
                 files: vec![pkg.path("submissions/accepted/sol.cpp")],
                 expected: &[Verdict::Ac],
+                expected_score: None,
             },
             Submission {
                 folder: "run_time_error".to_owned(),
@@ -795,6 +797,7 @@ fn submissions_are_single_files_or_folders_with_expected_verdicts() {
                 path: pkg.path("submissions/run_time_error/crash.py"),
                 files: vec![pkg.path("submissions/run_time_error/crash.py")],
                 expected: &[Verdict::Re, Verdict::Mle],
+                expected_score: None,
             },
         ]
     );
@@ -856,3 +859,5 @@ fn a_complete_package_reports_everything_together() {
     assert_eq!(loaded.submissions.len(), 2);
     assert_eq!(loaded.statements.len(), 1);
 }
+
+mod groups;

@@ -73,6 +73,9 @@ async fn write(
     for statement in statements {
         statements::insert(&mut *transaction, problem_id, statement).await?;
     }
+    if let Some(max_score) = staged.scoring {
+        records::set_scoring(&mut *transaction, problem_id, max_score).await?;
+    }
     for (ordinal, test) in staged.tests.iter().enumerate() {
         let test_case = NewTest {
             kind: test.kind,

@@ -38,6 +38,8 @@ pub(super) struct Staged {
     pub tests: Vec<StagedTest>,
     /// Other files: (path in the package, absolute path).
     pub files: Vec<(String, PathBuf)>,
+    /// For a scoring problem, its maximum score (`None` inside: unbounded).
+    pub scoring: Option<Option<f64>>,
 }
 
 pub(super) struct StagedStatement {
@@ -206,6 +208,7 @@ pub(super) fn stage(
         },
         tests,
         files,
+        scoring: package.scoring.as_ref().map(|scoring| scoring.max_score),
     })
 }
 

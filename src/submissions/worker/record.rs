@@ -41,6 +41,7 @@ impl Worker {
             compile: report.compile.as_ref(),
             tests: &report.tests,
             error: None,
+            score: report.score.as_ref(),
         };
         self.finish(lease, &finished).await
     }
@@ -55,6 +56,7 @@ impl Worker {
             compile: None,
             tests: &[],
             error: Some(message),
+            score: None,
         };
         if let Err(err) = self.finish(lease, &finished).await {
             tracing::error!(error = %format!("{err:#}"), "cannot record an internal error");

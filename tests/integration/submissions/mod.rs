@@ -10,6 +10,7 @@ mod leaderboard;
 mod live;
 mod playground;
 mod rejudge;
+mod scores;
 mod submit_and_verdicts;
 mod workers;
 

@@ -1,0 +1,3 @@
+# Never answers. Scores 0.
+while True:
+    pass
