@@ -23,7 +23,8 @@ async fn every_sample_package_comes_back_the_same_from_import_export_and_import_
             "circle",
             "hostile",
             "sandbox",
-            "sortwords"
+            "sortwords",
+            "subtasks"
         ]
     );
     for name in &packages {
@@ -106,7 +107,7 @@ async fn the_cli_imports_every_sample_problem_and_exports_a_zip_the_api_imports(
         "{stdout}{}",
         String::from_utf8_lossy(&imported.stderr)
     );
-    assert_eq!(stdout.matches("imported").count(), 7, "{stdout}");
+    assert_eq!(stdout.matches("imported").count(), 8, "{stdout}");
     let published: Vec<(String, bool)> = sqlx::query_as("SELECT slug, published FROM problems ORDER BY slug")
         .fetch_all(&db)
         .await
@@ -127,8 +128,8 @@ async fn the_cli_imports_every_sample_problem_and_exports_a_zip_the_api_imports(
         "{stdout}{}",
         String::from_utf8_lossy(&skipped.stderr)
     );
-    assert_eq!(stdout.matches("skipped").count(), 7, "{stdout}");
-    assert_eq!(row_counts(&db).await[0], 7);
+    assert_eq!(stdout.matches("skipped").count(), 8, "{stdout}");
+    assert_eq!(row_counts(&db).await[0], 8);
 
     let out = scratch.path().join("aplusb.zip");
     let exported = cli(vec![
