@@ -162,6 +162,7 @@ async fn per_test_overhead(docker: &Docker, supervisor: &[u8], runs: usize) -> a
         cpuset: None,
         purpose: "bench",
         seccomp: crate::judge::seccomp::for_language(c),
+        pipes_volume: None,
     };
     // Generous: every exchange here is one trivial compile or run.
     let deadline = Duration::from_secs(60);
@@ -186,6 +187,8 @@ async fn per_test_overhead(docker: &Docker, supervisor: &[u8], runs: usize) -> a
             limits,
             files: Vec::new(),
             collect: Vec::new(),
+            pipes: None,
+            feedback: None,
         };
         sandbox
             .run(request(compile, Workdir::Work), b"", &[], deadline)

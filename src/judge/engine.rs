@@ -15,6 +15,7 @@ use tokio::time::Instant;
 
 use super::{
     checker::{diff::line_diff_off_runtime, Checker},
+    interactive,
     languages::Language,
     limits::{compile_limits, request, STDERR_BYTES, SUPERVISOR_MB},
     program::{Program, Ran, ANSWER_GRACE, MAX_SANDBOXES, START_TIME},
@@ -28,7 +29,7 @@ use crate::judge::package::{ProblemPackage, TestCase};
 
 pub use super::{
     limits::{JudgeOptions, TestLimits},
-    report::{CompileReport, Progress, Report, TestReport},
+    report::{CompileReport, Progress, Report, Side, TestReport},
 };
 
 /// Output kept of a sample test, for showing.
@@ -70,6 +71,7 @@ fn sandbox_spec(
         cpuset: options.cpuset.clone(),
         purpose: "judge",
         seccomp: seccomp::for_language(language),
+        pipes_volume: options.pipes_volume.clone(),
     };
     (spec, tests_memory_mb)
 }
@@ -97,10 +99,14 @@ pub fn budget(package: &ProblemPackage) -> Duration {
     let compile = Duration::from_millis(compile_limits(package).wall_ms) + ANSWER_GRACE * 2;
     let starts = (START_TIME + compile) * (MAX_SANDBOXES + 1);
     let largest = largest_input_mb(package) << 20;
-    let per_test = Duration::from_millis(limits.wall_ms())
+    let mut per_test = Duration::from_millis(limits.wall_ms())
         + ANSWER_GRACE
         + super::checker::custom::run_deadline(largest * 3)
         + super::limits::transfer_time(largest + limits.output_bytes);
+    if package.interactive {
+        per_test += interactive::CONNECT_TIME + Duration::from_millis(interactive::VALIDATOR_GRACE_MS);
+    }
+    per_test *= package.multi_pass.unwrap_or(1);
     starts + per_test * package.test_cases.len() as u32
 }
 
@@ -118,12 +124,38 @@ pub async fn judge(
     let deadline = Instant::now() + budget;
     let checker_time = START_TIME + Duration::from_millis(compile_limits(package).wall_ms) + ANSWER_GRACE * 2;
     let largest_mb = largest_input_mb(package);
-    let mut checker = tokio::time::timeout(
+    // An interactive judging's two sandboxes share a volume for their FIFOs.
+    let mut volume = match package.interactive {
+        true => Some(interactive::PipeVolume::create(docker).await?),
+        false => None,
+    };
+    let with_volume;
+    let options = match &volume {
+        Some(volume) => {
+            with_volume = JudgeOptions {
+                pipes_volume: Some(volume.name.clone()),
+                ..options.clone()
+            };
+            &with_volume
+        }
+        None => options,
+    };
+    let prepared = tokio::time::timeout(
         checker_time,
         Checker::prepare(docker, package, options, largest_mb, checker_time),
     )
     .await
-    .context("the output validator was not ready in time")??;
+    .context("the output validator was not ready in time")
+    .and_then(|prepared| prepared);
+    let mut checker = match prepared {
+        Ok(checker) => checker,
+        Err(err) => {
+            if let Some(volume) = volume.as_mut() {
+                volume.remove().await;
+            }
+            return Err(err);
+        }
+    };
     let (spec, tests_memory_mb) = sandbox_spec(package, language, &limits, options);
     let mut program = Program::new(
         docker,
@@ -149,6 +181,9 @@ pub async fn judge(
     .await;
     program.discard().await;
     checker.remove().await;
+    if let Some(volume) = volume.as_mut() {
+        volume.remove().await;
+    }
     outcome.map_err(|_| OverBudget(budget))?
 }
 
@@ -206,9 +241,14 @@ impl Judging<'_> {
                 limits.run_limits(),
                 limits.memory_mb,
             );
-            let test_report = match program.run_test(run, &input).await? {
-                Ran::Output(output) => self.check(test, output, &input, &answer, checker).await?,
-                Ran::Broke { verdict, why } => broken(test, verdict, why),
+            let test_report = if self.package.interactive || self.package.multi_pass.is_some() {
+                self.judge_passes(program, build, checker, test, index, &input, &answer)
+                    .await?
+            } else {
+                match program.run_test(run, &input).await? {
+                    Ran::Output(output) => self.check(test, output, &input, &answer, checker).await?,
+                    Ran::Broke { verdict, why } => broken(test, verdict, why),
+                }
             };
             progress(Progress::Finished(&test_report));
             report.time_ms = report.time_ms.max(test_report.time_ms);
@@ -250,6 +290,8 @@ impl Judging<'_> {
                 let shown = &output.stdout[..output.stdout.len().min(SAMPLE_OUTPUT_BYTES)];
                 self.redactor.redact(&String::from_utf8_lossy(shown))
             }),
+            first_exited: None,
+            passes: None,
         };
         if let Some(verdict) = test_verdict(result.termination, result.exit_code) {
             report.verdict = verdict;
@@ -278,6 +320,62 @@ impl Judging<'_> {
     }
 }
 
+impl Judging<'_> {
+    /// A test of an interactive or multi-pass problem (see [`interactive`]).
+    #[allow(clippy::too_many_arguments)]
+    async fn judge_passes(
+        &self,
+        program: &mut Program<'_>,
+        build: &Build<'_>,
+        checker: &mut Checker,
+        test: &TestCase,
+        index: usize,
+        input: &[u8],
+        answer: &[u8],
+    ) -> anyhow::Result<TestReport> {
+        let Checker::Custom(validator) = checker else {
+            anyhow::bail!("an interactive or multi-pass problem without its own validator");
+        };
+        let plan = interactive::Plan {
+            argv: &build.run,
+            limits: self.limits,
+            interactive: self.package.interactive,
+            passes: self.package.multi_pass,
+        };
+        let judged = interactive::judge_test(&plan, program, validator, index, input, answer).await?;
+        let result = judged.output.as_ref().map(|output| &output.result);
+        let stderr = judged
+            .output
+            .as_ref()
+            .map(|output| self.redactor.redact(&String::from_utf8_lossy(&output.stderr)))
+            .unwrap_or_default();
+        let shown = judged
+            .output
+            .as_ref()
+            .filter(|_| test.is_sample && !self.package.interactive)
+            .map(|output| {
+                let shown = &output.stdout[..output.stdout.len().min(SAMPLE_OUTPUT_BYTES)];
+                self.redactor.redact(&String::from_utf8_lossy(shown))
+            });
+        Ok(TestReport {
+            name: test.name.clone(),
+            sample: test.is_sample,
+            verdict: judged.verdict,
+            time_ms: judged.time_ms,
+            wall_ms: judged.wall_ms,
+            memory_kb: judged.memory_kb,
+            exit_code: result.and_then(|result| result.exit_code),
+            signal: result.and_then(|result| result.signal),
+            checker_message: judged.message,
+            diff: None,
+            stderr,
+            output: shown,
+            first_exited: judged.first_exited,
+            passes: self.package.multi_pass.map(|_| judged.passes),
+        })
+    }
+}
+
 /// An internal error stops the judging even with `--all-tests`: the judge cannot go on.
 fn test_report_is_ie(report: &Report) -> bool {
     report
@@ -301,6 +399,8 @@ fn broken(test: &TestCase, verdict: Verdict, why: String) -> TestReport {
         diff: None,
         stderr: String::new(),
         output: None,
+        first_exited: None,
+        passes: None,
     }
 }
 

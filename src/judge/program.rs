@@ -91,7 +91,10 @@ impl<'a> Program<'a> {
     pub async fn run_test(&mut self, run: RunRequest, input: &[u8]) -> anyhow::Result<Ran> {
         let carried = input.len() as u64 + run.limits.output_bytes + run.limits.stderr_bytes;
         let deadline = Duration::from_millis(run.limits.wall_ms) + transfer_time(carried) + ANSWER_GRACE;
-        for attempt in 0..2 {
+        // An interactive run is not run again: its validator, in the other sandbox, has had
+        // its one run.
+        let attempts = if run.pipes.is_some() { 1 } else { 2 };
+        for attempt in 0..attempts {
             if self.sandbox.is_none() {
                 self.replace().await?;
             }
@@ -106,7 +109,7 @@ impl<'a> Program<'a> {
             let oom = matches!(failure, SandboxError::Ended(_)) && sandbox.oom_killed().await;
             self.discard().await;
             let verdict = match failure {
-                SandboxError::Refused(why) if attempt == 0 => {
+                SandboxError::Refused(why) if attempt + 1 < attempts => {
                     tracing::warn!(why, "the sandbox could not go on; the test runs in a fresh one");
                     continue;
                 }

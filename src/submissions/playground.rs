@@ -224,6 +224,7 @@ pub async fn execute(
         input: scratch.path().join("run.in"),
         answer: scratch.path().join("run.ans"),
         is_sample: true,
+        interaction: None,
     };
     tokio::fs::write(&test.input, stdin).await?;
     tokio::fs::write(&test.answer, "").await?;

@@ -33,7 +33,7 @@ pub const CHECKER_LIMITS: Limits = Limits {
 };
 
 /// The file a Kattis validator writes its message to, in its feedback directory.
-const JUDGE_MESSAGE: &str = "judgemessage.txt";
+pub const JUDGE_MESSAGE: &str = "judgemessage.txt";
 
 /// A compiled validator in its sandbox.
 pub struct CustomChecker {
@@ -79,6 +79,7 @@ impl CustomChecker {
             cpuset: options.cpuset.clone(),
             purpose: "checker",
             seccomp: seccomp::for_language(language),
+            pipes_volume: options.pipes_volume.clone(),
         };
         let mut sandbox = Sandbox::start(docker, &spec, &options.supervisor).await?;
         let compiled = compile(&mut sandbox, package, language, main, &sources, deadline).await;
@@ -163,6 +164,12 @@ impl CustomChecker {
 
     pub async fn remove(&mut self) {
         self.sandbox.remove().await;
+    }
+
+    /// The validator's sandbox and its run command, for the interactive and multi-pass
+    /// judgings, which make their own requests (see `judge::interactive`).
+    pub fn parts(&mut self) -> (&mut Sandbox, &[String], ValidatorKind) {
+        (&mut self.sandbox, &self.run, self.kind)
     }
 }
 
