@@ -106,9 +106,13 @@ pub struct Pipes {
 pub enum Feedback {
     /// Emptied before the run: the first pass of a test.
     Fresh,
-    /// As the last run left it: the passes after the first.
+    /// As the last run left it but for [`NEXT_PASS`], which asked for this pass (the worker
+    /// took it): the passes after the first.
     Kept,
 }
+
+/// The file a multi-pass validator writes in its feedback directory to ask for another pass.
+pub const NEXT_PASS: &str = "nextpass.in";
 
 /// Where a validator's feedback directory is, in its sandbox.
 pub const FEEDBACK_DIR: &str = "/tmp/.coderank-feedback";

@@ -24,7 +24,7 @@ use std::{collections::HashMap, time::Duration};
 use anyhow::Context;
 use bollard::{models::VolumeCreateOptions, query_parameters::RemoveVolumeOptionsBuilder, Docker};
 use coderank_supervisor::protocol::{
-    Feedback, Limits, Pipes, RunRequest, Termination, Workdir, COLLECT_BYTES, FEEDBACK_DIR,
+    Feedback, Limits, Pipes, RunRequest, Termination, Workdir, COLLECT_BYTES, FEEDBACK_DIR, NEXT_PASS,
 };
 
 use super::{
@@ -39,8 +39,6 @@ use super::{
 };
 use verdict::{broken_pass_verdict, first_exited, pass_verdict, ValidatorEnd};
 
-/// The file a multi-pass validator writes, in its feedback directory, to ask for another pass.
-pub const NEXT_PASS: &str = "nextpass.in";
 /// How long each supervisor waits for the other to open its ends of the FIFOs.
 pub const CONNECT_TIME: Duration = Duration::from_secs(10);
 /// The validator's wall (and CPU) time beyond the submission's wall limit: it must outlive the

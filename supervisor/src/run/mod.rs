@@ -26,7 +26,7 @@ use std::{
 };
 
 use coderank_supervisor::protocol::{
-    Feedback, FileSpec, RunRequest, RunResult, Termination, Workdir, COLLECT_BYTES, FEEDBACK_DIR,
+    Feedback, FileSpec, RunRequest, RunResult, Termination, Workdir, COLLECT_BYTES, FEEDBACK_DIR, NEXT_PASS,
 };
 
 use crate::{is_plain_name, NoFollow, WORK_DIR};
@@ -418,11 +418,13 @@ fn monotonic_ns() -> u64 {
 fn feedback_dir(feedback: Feedback) -> io::Result<()> {
     let dir = Path::new(FEEDBACK_DIR);
     match fs::symlink_metadata(dir) {
-        Ok(metadata) if metadata.is_dir() => {
-            if feedback == Feedback::Fresh {
-                cleanup::empty_dir(dir, |_, _| false)?;
-            }
-        }
+        Ok(metadata) if metadata.is_dir() => match feedback {
+            Feedback::Fresh => cleanup::empty_dir(dir, |_, _| false)?,
+            Feedback::Kept => match fs::remove_file(dir.join(NEXT_PASS)) {
+                Err(err) if err.kind() != io::ErrorKind::NotFound => return Err(err),
+                _ => {}
+            },
+        },
         Ok(_) => {
             return Err(io::Error::new(
                 io::ErrorKind::AlreadyExists,
