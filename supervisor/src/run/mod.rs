@@ -269,6 +269,7 @@ impl Runner {
             usage: Usage::default(),
             sigkilled: false,
             uid: self.uid,
+            killed_at: None,
         };
         let deadline = started + Duration::from_millis(limits.wall_ms);
         let (main_status, wall, ended) = watch::wait_for(
@@ -279,6 +280,9 @@ impl Runner {
             started,
             deadline,
         )?;
+        let ended_after = watch
+            .killed_at
+            .map_or(wall, |killed| killed.saturating_duration_since(started));
         let leftover_processes = watch.end_leftovers()?;
         if let Some(spec) = &run.pipes {
             pipes::remove_if_made(spec);
@@ -344,7 +348,7 @@ impl Runner {
             stderr_truncated: stderr.1,
             collected: collected_specs,
             refused,
-            ended_ns: started_ns.saturating_add(wall.as_nanos() as u64),
+            ended_ns: started_ns.saturating_add(ended_after.as_nanos() as u64),
             connected: run.pipes.as_ref().map(|_| true),
             message: None,
         };
