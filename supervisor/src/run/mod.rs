@@ -257,7 +257,7 @@ impl Runner {
         let spawned = plan.and_then(|plan| spawn::spawn(&plan, &mut self.stack));
         self.own.program_first_for_oom(false);
         // Our copies of the pipes' write ends must close, or reading never sees the end.
-        drop((memfd, out_write, err_write, connected));
+        drop((memfd, out_write, err_write));
         let main_pid = match spawned {
             Ok(pid) => pid,
             Err(err) => return Ok(spawn_failed(handling, err)),
@@ -280,6 +280,9 @@ impl Runner {
             started,
             deadline,
         )?;
+        // Only now that its end is noted may the other side see it (the end of its input, or a
+        // broken pipe): whatever the other side does about it is noted later than this.
+        drop(connected);
         let ended_after = watch
             .killed_at
             .map_or(wall, |killed| killed.saturating_duration_since(started));

@@ -11,7 +11,10 @@
 //! it would see the end of its input at once: so each side writes one handshake byte once its
 //! write end is open and waits (until the deadline) for the other's byte on its read end, which
 //! it takes out. The pipes are then enlarged (so that a program writing ahead does not stall
-//! at the default 64 KiB), made blocking again, and handed to the program.
+//! at the default 64 KiB), made blocking again, and handed to the program. The supervisor keeps
+//! its own copies until it has seen its program end and noted when: the other side cannot see
+//! that end (no end of input, no broken pipe) before it is noted, so a program that ends in
+//! answer to the other's end is always noted as ending later (see `RunResult::ended_ns`).
 
 use std::{
     ffi::CString,
