@@ -180,6 +180,7 @@ struct SampleView {
     input: String,
     answer: String,
     truncated: bool,
+    interaction: Option<String>,
 }
 
 #[derive(Template)]
@@ -241,6 +242,7 @@ async fn problem(
                 input: sample.input,
                 answer: sample.answer,
                 truncated: sample.truncated,
+                interaction: sample.interaction,
             })
             .collect(),
         test_count: found.test_count,

@@ -292,3 +292,22 @@ fn an_interactive_judging_leaves_no_container_and_no_volume_behind() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_imported_interactive_problem_shows_its_sample_interaction() {
+    let app = crate::helpers::spawn_app(crate::helpers::AppOptions::default()).await;
+    crate::submissions::import_sample(&app, "guess").await;
+    let page = app.get("/problems/guess").await.text().await.expect("page");
+    assert!(page.contains("Interaction 1"), "{page}");
+    assert!(page.contains("&gt;? 5"), "{page}");
+    let detail: Value = app
+        .get("/api/v1/problems/guess")
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(
+        detail["samples"][0]["interaction"], "<10\n>? 5\n<>\n>? 8\n<<\n>? 7\n<=\n",
+        "{detail}"
+    );
+}
