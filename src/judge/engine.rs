@@ -33,7 +33,7 @@ pub use super::{
 };
 
 /// Output kept of a sample test, for showing.
-const SAMPLE_OUTPUT_BYTES: usize = 64 * 1024;
+pub const SAMPLE_OUTPUT_BYTES: usize = 64 * 1024;
 /// Largest `/dev/shm`.
 const SHM_MB: u64 = 64;
 /// Smallest scratch `/tmp`, whatever the memory limit: compilers write there too.
@@ -246,7 +246,7 @@ impl Judging<'_> {
                     .await?
             } else {
                 match program.run_test(run, &input).await? {
-                    Ran::Output(output) => self.check(test, output, &input, &answer, checker).await?,
+                    Ran::Output(output) => self.check(test, *output, &input, &answer, checker).await?,
                     Ran::Broke { verdict, why } => broken(test, verdict, why),
                 }
             };
@@ -343,36 +343,12 @@ impl Judging<'_> {
             passes: self.package.multi_pass,
         };
         let judged = interactive::judge_test(&plan, program, validator, index, input, answer).await?;
-        let result = judged.output.as_ref().map(|output| &output.result);
-        let stderr = judged
-            .output
-            .as_ref()
-            .map(|output| self.redactor.redact(&String::from_utf8_lossy(&output.stderr)))
-            .unwrap_or_default();
-        let shown = judged
-            .output
-            .as_ref()
-            .filter(|_| test.is_sample && !self.package.interactive)
-            .map(|output| {
-                let shown = &output.stdout[..output.stdout.len().min(SAMPLE_OUTPUT_BYTES)];
-                self.redactor.redact(&String::from_utf8_lossy(shown))
-            });
-        Ok(TestReport {
-            name: test.name.clone(),
-            sample: test.is_sample,
-            verdict: judged.verdict,
-            time_ms: judged.time_ms,
-            wall_ms: judged.wall_ms,
-            memory_kb: judged.memory_kb,
-            exit_code: result.and_then(|result| result.exit_code),
-            signal: result.and_then(|result| result.signal),
-            checker_message: judged.message,
-            diff: None,
-            stderr,
-            output: shown,
-            first_exited: judged.first_exited,
-            passes: self.package.multi_pass.map(|_| judged.passes),
-        })
+        let show_output = test.is_sample && !self.package.interactive;
+        Ok(
+            judged.into_report(test, show_output, self.package.multi_pass.is_some(), |text| {
+                self.redactor.redact(text)
+            }),
+        )
     }
 }
 

@@ -31,7 +31,7 @@ const FILES_TIME: Duration = Duration::from_secs(30);
 /// What a test run came to.
 pub enum Ran {
     /// The supervisor answered with the run's result.
-    Output(RunOutput),
+    Output(Box<RunOutput>),
     /// The sandbox broke during the run: the test's verdict, and why.
     Broke { verdict: Verdict, why: String },
 }
@@ -102,7 +102,7 @@ impl<'a> Program<'a> {
                 bail!("no sandbox");
             };
             let failure = match sandbox.run(run.clone(), input, &[], deadline).await {
-                Ok(output) => return Ok(Ran::Output(output)),
+                Ok(output) => return Ok(Ran::Output(Box::new(output))),
                 Err(SandboxError::Other(err)) => return Err(err),
                 Err(failure) => failure,
             };

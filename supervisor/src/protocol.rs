@@ -74,7 +74,7 @@ pub struct RunRequest {
     /// Interactive runs: standard input and output are FIFOs shared with another sandbox
     /// instead of the payload and a captured pipe (see [`Pipes`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pipes: Option<Pipes>,
+    pub pipes: Option<Box<Pipes>>,
     /// Multi-pass validators: run with the feedback directory [`FEEDBACK_DIR`], emptied first
     /// or kept from the last run; `collect` then reads from it instead of the working directory.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -17,20 +17,22 @@
 //!
 //! The verdict rules are in [`verdict`] and README "Verdicts".
 
+mod outcome;
 pub mod verdict;
+mod volume;
 
-use std::{collections::HashMap, time::Duration};
+pub use outcome::Judged;
+use outcome::{validator_failure, validator_says};
 
-use anyhow::Context;
-use bollard::{models::VolumeCreateOptions, query_parameters::RemoveVolumeOptionsBuilder, Docker};
-use coderank_supervisor::protocol::{
-    Feedback, Limits, Pipes, RunRequest, Termination, Workdir, COLLECT_BYTES, FEEDBACK_DIR, NEXT_PASS,
-};
+pub use volume::PipeVolume;
+
+use std::time::Duration;
+
+use coderank_supervisor::protocol::{Feedback, Limits, Pipes, RunRequest, Workdir, FEEDBACK_DIR, NEXT_PASS};
 
 use super::{
     checker::custom::{CustomChecker, JUDGE_MESSAGE},
     engine::test_verdict,
-    images::container_labels,
     limits::{request, transfer_time, TestLimits},
     program::{Program, Ran, ANSWER_GRACE},
     report::Side,
@@ -44,69 +46,6 @@ pub const CONNECT_TIME: Duration = Duration::from_secs(10);
 /// The validator's wall (and CPU) time beyond the submission's wall limit: it must outlive the
 /// submission to give a verdict on what it did.
 pub const VALIDATOR_GRACE_MS: u64 = 2_000;
-/// Size of the FIFO volume: it holds only FIFOs (whose data never touches it) and nothing else.
-const VOLUME_SIZE: &str = "size=1m,nr_inodes=64,mode=0700";
-
-/// The tmpfs volume holding an interactive judging's FIFOs. Always [`PipeVolume::remove`] it
-/// after the sandboxes that mount it; dropping it removes it in the background.
-pub struct PipeVolume {
-    docker: Docker,
-    pub name: String,
-    removed: bool,
-}
-
-impl PipeVolume {
-    pub async fn create(docker: &Docker) -> anyhow::Result<Self> {
-        let name = format!("coderank-pipes-{}", uuid::Uuid::new_v4().simple());
-        let options = VolumeCreateOptions {
-            name: Some(name.clone()),
-            driver: Some("local".to_owned()),
-            driver_opts: Some(HashMap::from([
-                ("type".to_owned(), "tmpfs".to_owned()),
-                ("device".to_owned(), "tmpfs".to_owned()),
-                ("o".to_owned(), VOLUME_SIZE.to_owned()),
-            ])),
-            labels: Some(container_labels("pipes")),
-            ..Default::default()
-        };
-        docker
-            .create_volume(options)
-            .await
-            .context("cannot create the volume for an interactive problem's pipes")?;
-        Ok(Self {
-            docker: docker.clone(),
-            name,
-            removed: false,
-        })
-    }
-
-    /// Removes the volume; call once no container mounts it.
-    pub async fn remove(&mut self) {
-        if self.removed {
-            return;
-        }
-        self.removed = true;
-        let options = RemoveVolumeOptionsBuilder::new().force(true).build();
-        if let Err(err) = self.docker.remove_volume(&self.name, Some(options)).await {
-            tracing::warn!(volume = %self.name, error = %err, "cannot remove a pipes volume");
-        }
-    }
-}
-
-impl Drop for PipeVolume {
-    fn drop(&mut self) {
-        if self.removed {
-            return;
-        }
-        let (docker, name) = (self.docker.clone(), self.name.clone());
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move {
-                let options = RemoveVolumeOptionsBuilder::new().force(true).build();
-                let _ = docker.remove_volume(&name, Some(options)).await;
-            });
-        }
-    }
-}
 
 /// How a test of an interactive or multi-pass problem is run.
 pub struct Plan<'a> {
@@ -115,20 +54,6 @@ pub struct Plan<'a> {
     pub interactive: bool,
     /// The most passes, for a multi-pass problem.
     pub passes: Option<u32>,
-}
-
-/// What the worker needs of a test's result to make its report.
-pub struct Judged {
-    pub verdict: Verdict,
-    pub message: Option<String>,
-    /// The submission's last run, when it came back.
-    pub output: Option<RunOutput>,
-    pub first_exited: Option<Side>,
-    pub passes: u32,
-    /// Largest CPU time and memory over the passes.
-    pub time_ms: u64,
-    pub wall_ms: u64,
-    pub memory_kb: u64,
 }
 
 /// Runs every pass of one test; `Err` only when the judging itself cannot go on.
@@ -215,7 +140,7 @@ fn validator_request(
     validator: &mut CustomChecker,
     limits: Limits,
     feedback: Option<Feedback>,
-    pipes: Option<Pipes>,
+    pipes: Option<Box<Pipes>>,
 ) -> RunRequest {
     let (_, run, _) = validator.parts();
     let mut argv = run.to_vec();
@@ -249,12 +174,14 @@ async fn interactive_pass(
     (to_submission, to_validator): (String, String),
 ) -> anyhow::Result<PassOutcome> {
     let connect_ms = CONNECT_TIME.as_millis() as u64;
-    let pipes = |make: bool, input: &str, output: &str| Pipes {
-        dir: PIPES_DIR.to_owned(),
-        input: input.to_owned(),
-        output: output.to_owned(),
-        make,
-        connect_ms,
+    let pipes = |make: bool, input: &str, output: &str| {
+        Box::new(Pipes {
+            dir: PIPES_DIR.to_owned(),
+            input: input.to_owned(),
+            output: output.to_owned(),
+            make,
+            connect_ms,
+        })
     };
     let limits = validator_limits(plan);
     let validator_run = validator_request(
@@ -294,9 +221,9 @@ async fn interactive_pass(
         (Ran::Output(output), Some(validated)) => (
             pass_verdict(&output.result, &validated.result),
             Some(first_exited(&output.result, &validated.result)),
-            Some(output),
+            Some(*output),
         ),
-        (Ran::Output(output), None) => (Some(Verdict::Ie), None, Some(output)),
+        (Ran::Output(output), None) => (Some(Verdict::Ie), None, Some(*output)),
         (Ran::Broke { verdict, why }, validated) => {
             let verdict = broken_pass_verdict(verdict, validated.as_ref().map(|v| &v.result));
             return Ok(PassOutcome {
@@ -341,7 +268,7 @@ async fn multi_pass(
         plan.limits.memory_mb,
     );
     let output = match program.run_test(submission_run, input).await? {
-        Ran::Output(output) => output,
+        Ran::Output(output) => *output,
         Ran::Broke { verdict, why } => {
             return Ok(PassOutcome {
                 verdict: Some(verdict),
@@ -396,50 +323,4 @@ async fn multi_pass(
         submission: Some(output),
         first_exited: None,
     })
-}
-
-/// The validator's message (`judgemessage.txt`, else its standard error) and, when it wrote
-/// one, the next pass's input. A judge message left as something other than a file is reported
-/// as such (the run is then an internal error by [`validator_failure`]'s caller).
-fn validator_says(validated: &RunOutput) -> (Option<String>, Option<Vec<u8>>) {
-    if validated.result.refused.iter().any(|name| name == JUDGE_MESSAGE) {
-        return (
-            Some(format!(
-                "the validator left {JUDGE_MESSAGE} as something other than a file"
-            )),
-            None,
-        );
-    }
-    let file = |name: &str| {
-        validated
-            .collected
-            .iter()
-            .find(|(collected, _)| collected == name)
-            .map(|(_, body)| body.clone())
-    };
-    let message = file(JUDGE_MESSAGE)
-        .map(|body| String::from_utf8_lossy(&body).trim().to_owned())
-        .filter(|text| !text.is_empty())
-        .unwrap_or_else(|| String::from_utf8_lossy(&validated.stderr).trim().to_owned());
-    // A next-pass input as long as the cap may have been cut: refused rather than run.
-    let next = file(NEXT_PASS).filter(|body| (body.len() as u64) < COLLECT_BYTES);
-    ((!message.is_empty()).then_some(message), next)
-}
-
-fn validator_failure(validated: &RunOutput, message: Option<String>) -> String {
-    let result = &validated.result;
-    let what = match (result.connected, result.termination) {
-        (Some(false), _) => "its pipes never connected".to_owned(),
-        (_, Termination::Exited) => format!("exit code {:?}", result.exit_code),
-        (_, termination) => format!("{}", super::program::describe(termination)),
-    };
-    let refused = result.refused.iter().any(|name| name == JUDGE_MESSAGE);
-    let mut text = format!("the validator failed ({what})");
-    if refused {
-        text = format!("{text}; it left {JUDGE_MESSAGE} as something other than a file");
-    }
-    match message {
-        Some(message) => format!("{text}: {message}"),
-        None => text,
-    }
 }

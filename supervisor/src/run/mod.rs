@@ -26,7 +26,7 @@ use std::{
 };
 
 use coderank_supervisor::protocol::{
-    Feedback, FileSpec, RunRequest, RunResult, Termination, Workdir, COLLECT_BYTES, FEEDBACK_DIR, NEXT_PASS,
+    FileSpec, RunRequest, RunResult, Termination, Workdir, COLLECT_BYTES, FEEDBACK_DIR,
 };
 
 use crate::{is_plain_name, NoFollow, WORK_DIR};
@@ -194,7 +194,7 @@ impl Runner {
             Workdir::Scratch => cwd.as_path(),
         };
         if let Some(feedback) = run.feedback {
-            feedback_dir(feedback)?;
+            pipes::feedback_dir(feedback)?;
         }
         let memfd = input_file(stdin)?;
         let (out_read, out_write) = io::pipe()?;
@@ -252,7 +252,7 @@ impl Runner {
             memory_bytes,
         );
         let started = Instant::now();
-        let started_ns = monotonic_ns();
+        let started_ns = pipes::monotonic_ns();
         self.own.program_first_for_oom(true);
         let spawned = plan.and_then(|plan| spawn::spawn(&plan, &mut self.stack));
         self.own.program_first_for_oom(false);
@@ -381,7 +381,7 @@ fn spawn_failed(handling: Instant, err: io::Error) -> Ran {
         stderr_truncated: false,
         collected: Vec::new(),
         refused: Vec::new(),
-        ended_ns: monotonic_ns(),
+        ended_ns: pipes::monotonic_ns(),
         connected: None,
         message: Some(err.to_string()),
     };
@@ -404,47 +404,6 @@ fn not_connected(handling: Instant) -> Ran {
     );
     ran.result.connected = Some(false);
     ran
-}
-
-/// Now on `CLOCK_MONOTONIC`, in nanoseconds: the same clock in every container of the host.
-fn monotonic_ns() -> u64 {
-    let mut now = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes into `now`, a valid timespec.
-    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut now) };
-    (now.tv_sec as u64)
-        .saturating_mul(1_000_000_000)
-        .saturating_add(now.tv_nsec as u64)
-}
-
-/// Makes the feedback directory of a multi-pass validator: root's, so that the clean-up between
-/// runs keeps it (see `cleanup::fresh_scratch`), writable by the validator; emptied for the first
-/// pass of a test.
-fn feedback_dir(feedback: Feedback) -> io::Result<()> {
-    let dir = Path::new(FEEDBACK_DIR);
-    match fs::symlink_metadata(dir) {
-        Ok(metadata) if metadata.is_dir() => match feedback {
-            Feedback::Fresh => cleanup::empty_dir(dir, |_, _| false)?,
-            Feedback::Kept => match fs::remove_file(dir.join(NEXT_PASS)) {
-                Err(err) if err.kind() != io::ErrorKind::NotFound => return Err(err),
-                _ => {}
-            },
-        },
-        Ok(_) => {
-            return Err(io::Error::new(
-                io::ErrorKind::AlreadyExists,
-                "the feedback directory is not one",
-            ))
-        }
-        Err(err) if err.kind() == io::ErrorKind::NotFound => {
-            std::os::unix::fs::DirBuilderExt::mode(&mut fs::DirBuilder::new(), 0o777).create(dir)?;
-        }
-        Err(err) => return Err(err),
-    }
-    std::os::unix::fs::lchown(dir, Some(0), Some(0))?;
-    fs::set_permissions(dir, fs::Permissions::from_mode(0o777))
 }
 
 /// The largest file a program may write: its memory limit and 64 MiB more (the sandbox's `/tmp`

@@ -1,4 +1,7 @@
-//! The FIFOs of an interactive run: the program of this sandbox and a program of another one
+//! The FIFOs of an interactive run, and (below) the rest an interactive or multi-pass run needs:
+//! the clock its end is noted on and a multi-pass validator's feedback directory.
+//!
+//! The FIFOs: the program of this sandbox and a program of another one
 //! (the submission and the problem's validator) talk through two FIFOs in a directory both
 //! sandboxes mount, which only root (the supervisors) may enter, so neither program can open
 //! them by name.
@@ -21,13 +24,15 @@ use std::{
     fs, io,
     os::{
         fd::{AsRawFd, FromRawFd, OwnedFd},
-        unix::ffi::OsStrExt,
+        unix::{ffi::OsStrExt, fs::PermissionsExt},
     },
     path::{Path, PathBuf},
     time::{Duration, Instant},
 };
 
-use coderank_supervisor::protocol::Pipes;
+use coderank_supervisor::protocol::{Feedback, Pipes, FEEDBACK_DIR, NEXT_PASS};
+
+use super::cleanup;
 
 use crate::is_plain_name;
 
@@ -187,4 +192,45 @@ fn open_until(path: &Path, mode: i32, deadline: Instant) -> io::Result<Option<Ow
         }
         std::thread::sleep(RETRY);
     }
+}
+
+/// Now on `CLOCK_MONOTONIC`, in nanoseconds: the same clock in every container of the host.
+pub fn monotonic_ns() -> u64 {
+    let mut now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes into `now`, a valid timespec.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut now) };
+    (now.tv_sec as u64)
+        .saturating_mul(1_000_000_000)
+        .saturating_add(now.tv_nsec as u64)
+}
+
+/// Makes the feedback directory of a multi-pass validator: root's, so that the clean-up between
+/// runs keeps it (see `cleanup::fresh_scratch`), writable by the validator; emptied for the first
+/// pass of a test.
+pub fn feedback_dir(feedback: Feedback) -> io::Result<()> {
+    let dir = Path::new(FEEDBACK_DIR);
+    match fs::symlink_metadata(dir) {
+        Ok(metadata) if metadata.is_dir() => match feedback {
+            Feedback::Fresh => cleanup::empty_dir(dir, |_, _| false)?,
+            Feedback::Kept => match fs::remove_file(dir.join(NEXT_PASS)) {
+                Err(err) if err.kind() != io::ErrorKind::NotFound => return Err(err),
+                _ => {}
+            },
+        },
+        Ok(_) => {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                "the feedback directory is not one",
+            ))
+        }
+        Err(err) if err.kind() == io::ErrorKind::NotFound => {
+            std::os::unix::fs::DirBuilderExt::mode(&mut fs::DirBuilder::new(), 0o777).create(dir)?;
+        }
+        Err(err) => return Err(err),
+    }
+    std::os::unix::fs::lchown(dir, Some(0), Some(0))?;
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o777))
 }
