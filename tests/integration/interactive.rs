@@ -299,7 +299,7 @@ async fn an_imported_interactive_problem_shows_its_sample_interaction() {
     crate::submissions::import_sample(&app, "guess").await;
     let page = app.get("/problems/guess").await.text().await.expect("page");
     assert!(page.contains("Interaction 1"), "{page}");
-    assert!(page.contains("&gt;? 5"), "{page}");
+    assert!(page.contains("&#62;? 5"), "{page}");
     let detail: Value = app
         .get("/api/v1/problems/guess")
         .await
