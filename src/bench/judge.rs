@@ -35,6 +35,9 @@ pub struct BenchArgs {
     /// Measure the per-test overhead only (no end-to-end, DMOJ or baseline rows).
     #[arg(long)]
     pub overhead_only: bool,
+    /// Measure the per-test cost of interactive problems (beside a custom validator's) only.
+    #[arg(long)]
+    pub interactive_only: bool,
     /// The supervisor binary; default: coderank-supervisor beside this executable.
     #[arg(long, env = "CODERANK_SUPERVISOR")]
     pub supervisor: Option<std::path::PathBuf>,
@@ -59,6 +62,9 @@ pub async fn bench(args: BenchArgs) -> anyhow::Result<()> {
     println!("machine: {} CPUs, {}", num_cpus(), kernel());
     println!("{:<52} {:>12}", "measurement", "result");
 
+    if args.interactive_only {
+        return interactive_rows(&docker, &JudgeOptions::new(supervisor)).await;
+    }
     let overhead = per_test_overhead(&docker, &supervisor, args.runs).await?;
     let (median, p90) = (overhead.total_ms, overhead.total_p90_ms);
     println!(
@@ -85,6 +91,7 @@ pub async fn bench(args: BenchArgs) -> anyhow::Result<()> {
     }
 
     let options = JudgeOptions::new(supervisor);
+    interactive_rows(&docker, &options).await?;
     for (language, source) in [("cpp", APLUSB_CPP), ("python3", APLUSB_PY)] {
         for tests in [10, 100] {
             let dir = aplusb_package(tests)?;
@@ -136,6 +143,20 @@ pub async fn bench(args: BenchArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The per-test cost of a custom validator's test and of an interactive one.
+async fn interactive_rows(docker: &Docker, options: &JudgeOptions) -> anyhow::Result<()> {
+    let (checked, interactive) = super::interactive::per_test_ms(docker, options).await?;
+    println!(
+        "{:<52} {:>9.3} ms",
+        "per test, C A+B, custom validator run after", checked
+    );
+    println!(
+        "{:<52} {:>9.3} ms",
+        "per test, C A+B, interactive validator beside", interactive
+    );
+    Ok(())
+}
+
 /// Medians of one trivial run, in milliseconds.
 struct Overhead {
     total_ms: f64,
@@ -162,6 +183,7 @@ async fn per_test_overhead(docker: &Docker, supervisor: &[u8], runs: usize) -> a
         cpuset: None,
         purpose: "bench",
         seccomp: crate::judge::seccomp::for_language(c),
+        pipes_volume: None,
     };
     // Generous: every exchange here is one trivial compile or run.
     let deadline = Duration::from_secs(60);
@@ -186,6 +208,8 @@ async fn per_test_overhead(docker: &Docker, supervisor: &[u8], runs: usize) -> a
             limits,
             files: Vec::new(),
             collect: Vec::new(),
+            pipes: None,
+            feedback: None,
         };
         sandbox
             .run(request(compile, Workdir::Work), b"", &[], deadline)

@@ -15,6 +15,7 @@ use tokio::time::Instant;
 
 use super::{
     checker::{diff::line_diff_off_runtime, CheckOutcome, Checker},
+    interactive,
     languages::Language,
     limits::{compile_limits, request, STDERR_BYTES, SUPERVISOR_MB},
     program::{Program, Ran, ANSWER_GRACE, MAX_SANDBOXES, START_TIME},
@@ -29,11 +30,11 @@ use crate::judge::package::{ProblemPackage, TestCase};
 
 pub use super::{
     limits::{JudgeOptions, TestLimits},
-    report::{CompileReport, Progress, Report, TestReport},
+    report::{CompileReport, Progress, Report, Side, TestReport},
 };
 
 /// Output kept of a sample test, for showing.
-const SAMPLE_OUTPUT_BYTES: usize = 64 * 1024;
+pub const SAMPLE_OUTPUT_BYTES: usize = 64 * 1024;
 /// Largest `/dev/shm`.
 const SHM_MB: u64 = 64;
 /// Smallest scratch `/tmp`, whatever the memory limit: compilers write there too.
@@ -71,6 +72,7 @@ fn sandbox_spec(
         cpuset: options.cpuset.clone(),
         purpose: "judge",
         seccomp: seccomp::for_language(language),
+        pipes_volume: options.pipes_volume.clone(),
     };
     (spec, tests_memory_mb)
 }
@@ -98,10 +100,14 @@ pub fn budget(package: &ProblemPackage) -> Duration {
     let compile = Duration::from_millis(compile_limits(package).wall_ms) + ANSWER_GRACE * 2;
     let starts = (START_TIME + compile) * (MAX_SANDBOXES + 1);
     let largest = largest_input_mb(package) << 20;
-    let per_test = Duration::from_millis(limits.wall_ms())
+    let mut per_test = Duration::from_millis(limits.wall_ms())
         + ANSWER_GRACE
         + super::checker::custom::run_deadline(largest * 3)
         + super::limits::transfer_time(largest + limits.output_bytes);
+    if package.interactive {
+        per_test += interactive::CONNECT_TIME + Duration::from_millis(interactive::VALIDATOR_GRACE_MS);
+    }
+    per_test *= package.multi_pass.unwrap_or(1);
     starts + per_test * package.test_cases.len() as u32
 }
 
@@ -119,12 +125,38 @@ pub async fn judge(
     let deadline = Instant::now() + budget;
     let checker_time = START_TIME + Duration::from_millis(compile_limits(package).wall_ms) + ANSWER_GRACE * 2;
     let largest_mb = largest_input_mb(package);
-    let mut checker = tokio::time::timeout(
+    // An interactive judging's two sandboxes share a volume for their FIFOs.
+    let mut volume = match package.interactive {
+        true => Some(interactive::PipeVolume::create(docker).await?),
+        false => None,
+    };
+    let with_volume;
+    let options = match &volume {
+        Some(volume) => {
+            with_volume = JudgeOptions {
+                pipes_volume: Some(volume.name.clone()),
+                ..options.clone()
+            };
+            &with_volume
+        }
+        None => options,
+    };
+    let prepared = tokio::time::timeout(
         checker_time,
         Checker::prepare(docker, package, options, largest_mb, checker_time),
     )
     .await
-    .context("the output validator was not ready in time")??;
+    .context("the output validator was not ready in time")
+    .and_then(|prepared| prepared);
+    let mut checker = match prepared {
+        Ok(checker) => checker,
+        Err(err) => {
+            if let Some(volume) = volume.as_mut() {
+                volume.remove().await;
+            }
+            return Err(err);
+        }
+    };
     let (spec, tests_memory_mb) = sandbox_spec(package, language, &limits, options);
     let mut program = Program::new(
         docker,
@@ -150,6 +182,9 @@ pub async fn judge(
     .await;
     program.discard().await;
     checker.remove().await;
+    if let Some(volume) = volume.as_mut() {
+        volume.remove().await;
+    }
     outcome.map_err(|_| OverBudget(budget))?
 }
 
@@ -221,9 +256,14 @@ impl Judging<'_> {
                 limits.run_limits(),
                 limits.memory_mb,
             );
-            let (test_report, score) = match program.run_test(run, &input).await? {
-                Ran::Output(output) => self.check(test, output, &input, &answer, checker).await?,
-                Ran::Broke { verdict, why } => (broken(test, verdict, why), None),
+            let (test_report, score) = if self.package.interactive || self.package.multi_pass.is_some() {
+                self.judge_passes(program, build, checker, test, index, &input, &answer)
+                    .await?
+            } else {
+                match program.run_test(run, &input).await? {
+                    Ran::Output(output) => self.check(test, *output, &input, &answer, checker).await?,
+                    Ran::Broke { verdict, why } => (broken(test, verdict, why), None),
+                }
             };
             progress(Progress::Finished(&test_report));
             report.time_ms = report.time_ms.max(test_report.time_ms);
@@ -283,6 +323,8 @@ impl Judging<'_> {
                 let shown = &output.stdout[..output.stdout.len().min(SAMPLE_OUTPUT_BYTES)];
                 self.redactor.redact(&String::from_utf8_lossy(shown))
             }),
+            first_exited: None,
+            passes: None,
         };
         if let Some(verdict) = test_verdict(result.termination, result.exit_code) {
             report.verdict = verdict;
@@ -312,6 +354,38 @@ impl Judging<'_> {
     }
 }
 
+impl Judging<'_> {
+    /// A test of an interactive or multi-pass problem (see [`interactive`]).
+    #[allow(clippy::too_many_arguments)]
+    async fn judge_passes(
+        &self,
+        program: &mut Program<'_>,
+        build: &Build<'_>,
+        checker: &mut Checker,
+        test: &TestCase,
+        index: usize,
+        input: &[u8],
+        answer: &[u8],
+    ) -> anyhow::Result<(TestReport, Option<f64>)> {
+        let Checker::Custom(validator) = checker else {
+            anyhow::bail!("an interactive or multi-pass problem without its own validator");
+        };
+        let plan = interactive::Plan {
+            argv: &build.run,
+            limits: self.limits,
+            interactive: self.package.interactive,
+            passes: self.package.multi_pass,
+            args: &test.validator_args,
+        };
+        let judged = interactive::judge_test(&plan, program, validator, index, input, answer).await?;
+        let show_output = test.is_sample && !self.package.interactive;
+        let report = judged.into_report(test, show_output, self.package.multi_pass.is_some(), |text| {
+            self.redactor.redact(text)
+        });
+        Ok((report, None))
+    }
+}
+
 /// An internal error stops the judging even with `--all-tests`: the judge cannot go on.
 fn test_report_is_ie(report: &Report) -> bool {
     report
@@ -337,6 +411,8 @@ fn broken(test: &TestCase, verdict: Verdict, why: String) -> TestReport {
         diff: None,
         stderr: String::new(),
         output: None,
+        first_exited: None,
+        passes: None,
     }
 }
 

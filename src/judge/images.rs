@@ -63,15 +63,7 @@ pub async fn reap_leftovers(docker: &Docker) -> anyhow::Result<usize> {
     let host = host_name();
     let mut reaped = 0;
     for container in containers {
-        let labels = container.labels.unwrap_or_default();
-        let owner_here = labels.get(OWNER_HOST_LABEL).is_some_and(|owner| *owner == host);
-        let owner_pid = labels
-            .get(OWNER_PID_LABEL)
-            .and_then(|pid| pid.parse::<u32>().ok());
-        let orphaned = match owner_pid {
-            Some(pid) => owner_here && !Path::new(&format!("/proc/{pid}")).exists(),
-            None => false,
-        };
+        let orphaned = orphaned(&container.labels.unwrap_or_default(), &host);
         let Some(id) = container.id.filter(|_| orphaned) else {
             continue;
         };
@@ -89,7 +81,38 @@ pub async fn reap_leftovers(docker: &Docker) -> anyhow::Result<usize> {
     if reaped > 0 {
         tracing::info!(reaped, "removed containers left by processes that died");
     }
+    // Then the FIFO volumes of their interactive judgings, which those containers mounted.
+    let options = bollard::query_parameters::ListVolumesOptionsBuilder::new()
+        .filters(&HashMap::from([("label", vec![CONTAINER_LABEL])]))
+        .build();
+    let volumes = docker
+        .list_volumes(Some(options))
+        .await
+        .context("cannot list volumes")?;
+    for volume in volumes.volumes.unwrap_or_default() {
+        if !orphaned(&volume.labels, &host) {
+            continue;
+        }
+        let options = bollard::query_parameters::RemoveVolumeOptionsBuilder::new()
+            .force(true)
+            .build();
+        if let Err(err) = docker.remove_volume(&volume.name, Some(options)).await {
+            tracing::warn!(volume = %volume.name, error = %err, "cannot reap a leftover volume");
+        }
+    }
     Ok(reaped)
+}
+
+/// Whether a container or volume with these labels belongs to a process of this host that died.
+fn orphaned(labels: &HashMap<String, String>, host: &str) -> bool {
+    let owner_here = labels.get(OWNER_HOST_LABEL).is_some_and(|owner| owner == host);
+    let owner_pid = labels
+        .get(OWNER_PID_LABEL)
+        .and_then(|pid| pid.parse::<u32>().ok());
+    match owner_pid {
+        Some(pid) => owner_here && !Path::new(&format!("/proc/{pid}")).exists(),
+        None => false,
+    }
 }
 
 /// Uid and gid of the unprivileged `judge` user that every judge image has.

@@ -24,6 +24,9 @@ pub struct JudgeOptions {
     pub pids_limit: i64,
     /// The CPUs this judging (its sandbox and its checker's) is pinned to.
     pub cpuset: Option<CpuSet>,
+    /// The FIFO volume of an interactive judging, mounted in both its sandboxes (set by the
+    /// engine, see `judge::interactive`).
+    pub pipes_volume: Option<String>,
 }
 
 impl JudgeOptions {
@@ -33,6 +36,7 @@ impl JudgeOptions {
             supervisor,
             pids_limit: 128,
             cpuset: None,
+            pipes_volume: None,
         }
     }
 }
@@ -99,6 +103,8 @@ pub fn request(argv: &[String], workdir: Workdir, limits: Limits, memory_mb: u64
         limits,
         files: Vec::new(),
         collect: Vec::new(),
+        pipes: None,
+        feedback: None,
     }
 }
 

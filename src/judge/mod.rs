@@ -18,6 +18,7 @@ pub mod commands;
 pub mod cpus;
 pub mod engine;
 pub mod images;
+pub mod interactive;
 pub mod languages;
 pub mod limits;
 pub mod package;

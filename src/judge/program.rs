@@ -31,7 +31,7 @@ const FILES_TIME: Duration = Duration::from_secs(30);
 /// What a test run came to.
 pub enum Ran {
     /// The supervisor answered with the run's result.
-    Output(RunOutput),
+    Output(Box<RunOutput>),
     /// The sandbox broke during the run: the test's verdict, and why.
     Broke { verdict: Verdict, why: String },
 }
@@ -91,7 +91,10 @@ impl<'a> Program<'a> {
     pub async fn run_test(&mut self, run: RunRequest, input: &[u8]) -> anyhow::Result<Ran> {
         let carried = input.len() as u64 + run.limits.output_bytes + run.limits.stderr_bytes;
         let deadline = Duration::from_millis(run.limits.wall_ms) + transfer_time(carried) + ANSWER_GRACE;
-        for attempt in 0..2 {
+        // An interactive run is not run again: its validator, in the other sandbox, has had
+        // its one run.
+        let attempts = if run.pipes.is_some() { 1 } else { 2 };
+        for attempt in 0..attempts {
             if self.sandbox.is_none() {
                 self.replace().await?;
             }
@@ -99,14 +102,14 @@ impl<'a> Program<'a> {
                 bail!("no sandbox");
             };
             let failure = match sandbox.run(run.clone(), input, &[], deadline).await {
-                Ok(output) => return Ok(Ran::Output(output)),
+                Ok(output) => return Ok(Ran::Output(Box::new(output))),
                 Err(SandboxError::Other(err)) => return Err(err),
                 Err(failure) => failure,
             };
             let oom = matches!(failure, SandboxError::Ended(_)) && sandbox.oom_killed().await;
             self.discard().await;
             let verdict = match failure {
-                SandboxError::Refused(why) if attempt == 0 => {
+                SandboxError::Refused(why) if attempt + 1 < attempts => {
                     tracing::warn!(why, "the sandbox could not go on; the test runs in a fresh one");
                     continue;
                 }

@@ -47,6 +47,21 @@ pub struct TestReport {
     /// On a sample test: what the program printed, capped at 64 KiB, so its author can compare.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
+    /// Interactive problems: which side ended first, the submission or the validator (of the
+    /// last pass), as the supervisors' clock saw it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_exited: Option<Side>,
+    /// Multi-pass problems: how many passes the test took.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passes: Option<u32>,
+}
+
+/// One of the two programs of an interactive test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    Submission,
+    Validator,
 }
 
 #[derive(Debug, Clone, Serialize)]

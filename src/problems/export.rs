@@ -161,7 +161,14 @@ pub fn problem_yaml(problem: &Problem) -> anyhow::Result<String> {
     limits.insert("output".into(), i64::from(problem.output_mb).into());
     doc.insert("limits".into(), Value::Mapping(limits));
     if legacy {
-        doc.insert("validation".into(), problem.checker.as_str().into());
+        // A custom checker keeps the package's modifiers (`custom interactive multi-pass`).
+        let kept = doc
+            .get("validation")
+            .and_then(Value::as_str)
+            .filter(|value| value.split_whitespace().next() == Some(problem.checker.as_str()))
+            .map(str::to_owned);
+        let validation = kept.unwrap_or_else(|| problem.checker.as_str().to_owned());
+        doc.insert("validation".into(), validation.into());
     }
     if problem.validator_flags.is_empty() {
         doc.remove("validator_flags");

@@ -136,6 +136,10 @@ pub struct Sample {
     pub answer: String,
     /// Whether input or answer was cut at 64 KiB.
     pub truncated: bool,
+    /// An interactive sample's exchange (its `.interaction` file: lines starting `<` are the
+    /// validator's, `>` the program's), shown instead of input and answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interaction: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -171,15 +175,25 @@ pub async fn detail(
 ) -> Result<ProblemDetail, ViewError> {
     let problem = visible(db, audience, slug).await?;
     let tests = records::test_cases(db, problem.id).await?;
+    let files = records::files(db, problem.id).await?;
     let mut samples = Vec::new();
     for test in tests.iter().filter(|test| test.kind == TestKind::Sample) {
         let (input, input_cut) = shown(cache, &test.input_sha256).await?;
         let (answer, answer_cut) = shown(cache, &test.answer_sha256).await?;
+        let interaction_path = format!("data/{}.interaction", test.package_name());
+        let (interaction, interaction_cut) = match files.iter().find(|file| file.path == interaction_path) {
+            Some(file) => {
+                let (text, cut) = shown(cache, &file.sha256).await?;
+                (Some(text), cut)
+            }
+            None => (None, false),
+        };
         samples.push(Sample {
             name: test.package_name(),
             input,
             answer,
-            truncated: input_cut || answer_cut,
+            truncated: input_cut || answer_cut || interaction_cut,
+            interaction,
         });
     }
     let statements = statements::localized(db, &problem, &format!("{API_PROBLEMS}/{}", problem.slug)).await?;

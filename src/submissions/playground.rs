@@ -226,6 +226,7 @@ pub async fn execute(
         is_sample: true,
         group: "sample".to_owned(),
         validator_args: Vec::new(),
+        interaction: None,
     };
     tokio::fs::write(&test.input, stdin).await?;
     tokio::fs::write(&test.answer, "").await?;

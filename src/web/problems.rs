@@ -184,6 +184,7 @@ struct SampleView {
     input: String,
     answer: String,
     truncated: bool,
+    interaction: Option<String>,
 }
 
 /// A language of the statement, in the switch.
@@ -281,6 +282,7 @@ async fn problem(
                 input: sample.input,
                 answer: sample.answer,
                 truncated: sample.truncated,
+                interaction: sample.interaction,
             })
             .collect(),
         test_count: found.test_count,

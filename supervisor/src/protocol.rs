@@ -13,7 +13,7 @@ use std::io::{self, Read, Write};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 /// Bumped whenever a message changes shape; the worker refuses a supervisor that disagrees.
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// Largest JSON header accepted, so a corrupt length cannot make either side allocate wildly.
 pub const MAX_HEADER_BYTES: u32 = 1 << 20;
@@ -71,7 +71,51 @@ pub struct RunRequest {
     /// `judgemessage.txt`), each capped at [`COLLECT_BYTES`]; missing ones are left out.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub collect: Vec<String>,
+    /// Interactive runs: standard input and output are FIFOs shared with another sandbox
+    /// instead of the payload and a captured pipe (see [`Pipes`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipes: Option<Box<Pipes>>,
+    /// Multi-pass validators: run with the feedback directory [`FEEDBACK_DIR`], emptied first
+    /// or kept from the last run; `collect` then reads from it instead of the working directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<Feedback>,
 }
+
+/// The two FIFOs connecting a program to a program of another sandbox: both sandboxes mount the
+/// same directory, which only root (the supervisors) may enter. The side that `make`s them
+/// creates them fresh; each side opens its read end first, then its write end as soon as the
+/// other side reads (within `connect_ms`), enlarges both pipes, and hands them to the program as
+/// its standard input and output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pipes {
+    /// The shared directory, absolute.
+    pub dir: String,
+    /// Plain name of the FIFO the program reads as its standard input.
+    pub input: String,
+    /// Plain name of the FIFO the program's standard output goes to.
+    pub output: String,
+    /// Whether this side creates both FIFOs (and removes them after the run).
+    pub make: bool,
+    /// How long to wait for the other side, in milliseconds.
+    pub connect_ms: u64,
+}
+
+/// A validator's feedback directory over the passes of one multi-pass test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Feedback {
+    /// Emptied before the run: the first pass of a test.
+    Fresh,
+    /// As the last run left it but for [`NEXT_PASS`], which asked for this pass (the worker
+    /// took it): the passes after the first.
+    Kept,
+}
+
+/// The file a multi-pass validator writes in its feedback directory to ask for another pass.
+pub const NEXT_PASS: &str = "nextpass.in";
+
+/// Where a validator's feedback directory is, in its sandbox.
+pub const FEEDBACK_DIR: &str = "/tmp/.coderank-feedback";
 
 /// A file carried in a frame's payload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,6 +196,14 @@ pub struct RunResult {
     /// symlink): never opened for reading, so they cannot block the supervisor.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub refused: Vec<String>,
+    /// When the main process ended, in nanoseconds of `CLOCK_MONOTONIC` (one clock for every
+    /// container of the host): which of two connected programs exited first.
+    #[serde(default)]
+    pub ended_ns: u64,
+    /// For a run with [`Pipes`]: whether both FIFOs were connected (`false`: the other side
+    /// never came, and the program did not run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connected: Option<bool>,
     /// Why the program could not start, for `SpawnFailed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,

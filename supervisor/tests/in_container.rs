@@ -122,6 +122,8 @@ fn run(sandbox: &mut Sandbox, argv: &[&str], workdir: Workdir, limits: Limits, s
         limits,
         files: Vec::new(),
         collect: Vec::new(),
+        pipes: None,
+        feedback: None,
     };
     sandbox.session.run(request, stdin.as_bytes(), &[]).expect("run")
 }
@@ -410,6 +412,8 @@ fn given_files_are_read_only_and_collected_files_come_back_but_never_through_a_s
         env: Vec::new(),
         stdin_len: 0,
         limits: limits(),
+        pipes: None,
+        feedback: None,
         files: Vec::new(),
         collect: vec!["note.txt".into(), "link.txt".into(), "missing.txt".into()],
     };

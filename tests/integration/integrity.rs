@@ -34,6 +34,7 @@ fn spec() -> SandboxSpec {
         cpuset: None,
         purpose: "test",
         seccomp: seccomp::base(),
+        pipes_volume: None,
     }
 }
 
@@ -52,6 +53,8 @@ fn run(argv: &[&str]) -> RunRequest {
         },
         files: Vec::new(),
         collect: Vec::new(),
+        pipes: None,
+        feedback: None,
     }
 }
 

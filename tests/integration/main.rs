@@ -14,6 +14,7 @@ mod health;
 mod helpers;
 mod hostile_clients;
 mod integrity;
+mod interactive;
 mod judge;
 mod judge_images;
 mod migrations;

@@ -85,6 +85,7 @@ impl CustomChecker {
             cpuset: options.cpuset.clone(),
             purpose: "checker",
             seccomp: seccomp::for_language(language),
+            pipes_volume: options.pipes_volume.clone(),
         };
         let mut sandbox = Sandbox::start(docker, &spec, &options.supervisor).await?;
         let compiled = compile(&mut sandbox, package, language, main, &sources, deadline).await;
@@ -155,6 +156,12 @@ impl CustomChecker {
 
     pub async fn remove(&mut self) {
         self.sandbox.remove().await;
+    }
+
+    /// The validator's sandbox and its run command, for the interactive and multi-pass
+    /// judgings, which make their own requests (see `judge::interactive`).
+    pub fn parts(&mut self) -> (&mut Sandbox, &[String], ValidatorKind) {
+        (&mut self.sandbox, &self.run, self.kind)
     }
 }
 

@@ -23,13 +23,7 @@ pub(super) fn read_validation(
             };
             for modifier in words {
                 match modifier {
-                    "interactive" => {
-                        return Err(PackageError::Unsupported {
-                            path: yaml_path.to_path_buf(),
-                            what: "interactive".to_owned(),
-                        })
-                    }
-                    "score" => {}
+                    "interactive" | "multi-pass" | "score" => {}
                     _ => return Err(unknown()),
                 }
             }
@@ -172,6 +166,7 @@ fn collect_test_cases(
     }
     let mut inputs = BTreeMap::new();
     let mut answers = BTreeMap::new();
+    let mut interactions = BTreeMap::new();
     for path in visible_entries(dir)? {
         let Some(file_name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
             continue;
@@ -187,6 +182,7 @@ fn collect_test_cases(
         match extension {
             "in" => inputs.insert(stem.to_owned(), path),
             "ans" => answers.insert(stem.to_owned(), path),
+            "interaction" => interactions.insert(stem.to_owned(), path),
             _ => None,
         };
     }
@@ -204,6 +200,7 @@ fn collect_test_cases(
             is_sample,
             group: String::new(),
             validator_args: Vec::new(),
+            interaction: interactions.remove(&stem),
         });
     }
     Ok(())

@@ -8,10 +8,14 @@
 //!   accident. A missing `name` falls back to the package directory's name.
 //! - `problem_format_version` absent or `legacy` means the legacy format; any
 //!   other value is read with 2023-07 semantics, so later drafts still load.
-//! - Interactive and multi-pass problems are rejected as unsupported. A
-//!   problem is scoring when its `type` says `scoring` or its legacy
-//!   `validation` carries the `score` modifier; its groups are read by
-//!   [`groups`].
+//! - Interactive and multi-pass problems are read from the 2023-07/2025-09
+//!   `type` (a string of words or a list) and from the legacy `validation`
+//!   modifiers `interactive` and `multi-pass` (which may be combined with each
+//!   other and with `score`); either needs a custom output validator. The pass
+//!   limit is `limits.validation_passes`, 2 by default. A problem is
+//!   scoring when its `type` says `scoring` or its legacy `validation`
+//!   carries the `score` modifier; its groups are read by [`groups`]. Other types
+//!   (`submit-answer`) are refused as unsupported.
 //! - Without a `validation` key, a legacy package uses the default validator
 //!   (as the legacy spec says) while a 2023-07 package uses a custom one
 //!   exactly when it ships an output validator.
@@ -97,6 +101,8 @@ impl ProblemPackage {
             submissions: Vec::new(),
             scoring: None,
             warnings: Vec::new(),
+            interactive: false,
+            multi_pass: None,
         }
     }
 
@@ -121,7 +127,7 @@ impl ProblemPackage {
             None | Some("legacy") => PackageFormat::Legacy,
             Some(_) => PackageFormat::V2023_07,
         };
-        check_problem_type(&raw, &yaml_path)?;
+        let kind = problem_kind(&raw, &yaml_path)?;
 
         let name = match raw.name.clone() {
             Some(name) => name,
@@ -141,7 +147,24 @@ impl ProblemPackage {
             })?;
         }
 
+        if (kind.interactive || kind.multi_pass) && validation == Validation::Default {
+            return Err(PackageError::MissingOutputValidator {
+                path: root.to_path_buf(),
+            });
+        }
         let raw_limits = raw.limits.take().unwrap_or_default();
+        let multi_pass = match (kind.multi_pass, raw_limits.validation_passes) {
+            (false, _) => None,
+            (true, None) => Some(DEFAULT_VALIDATION_PASSES),
+            (true, Some(passes)) if passes >= 1 => Some(passes),
+            (true, Some(passes)) => {
+                return Err(PackageError::InvalidLimit {
+                    path: yaml_path.clone(),
+                    key: "validation_passes",
+                    value: passes.to_string(),
+                })
+            }
+        };
         let limits = read_limits(&raw_limits, format, &yaml_path)?;
         let time_limit = read_time_limit(root, raw_limits.time_limit, &yaml_path)?;
         let mut test_cases = read_test_cases(root)?;
@@ -175,6 +198,8 @@ impl ProblemPackage {
             submissions,
             scoring,
             warnings,
+            interactive: kind.interactive,
+            multi_pass,
         })
     }
 }
@@ -213,6 +238,7 @@ struct RawLimits {
     output: Option<u64>,
     compilation_time: Option<f64>,
     compilation_memory: Option<u64>,
+    validation_passes: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -252,21 +278,42 @@ fn read_problem_yaml(path: &Path) -> Result<RawProblemYaml, PackageError> {
     Ok(raw.unwrap_or_default())
 }
 
-fn check_problem_type(raw: &RawProblemYaml, yaml_path: &Path) -> Result<(), PackageError> {
-    let types: Vec<&str> = match &raw.problem_type {
+/// The passes a multi-pass problem allows when `limits.validation_passes` does not say.
+pub const DEFAULT_VALIDATION_PASSES: u32 = 2;
+
+/// What kind of problem the package declares, from `type` and `validation`'s modifiers.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct ProblemKind {
+    interactive: bool,
+    multi_pass: bool,
+}
+
+fn problem_kind(raw: &RawProblemYaml, yaml_path: &Path) -> Result<ProblemKind, PackageError> {
+    let mut words: Vec<&str> = match &raw.problem_type {
         None => Vec::new(),
         Some(OneOrMany::One(s)) => s.split_whitespace().collect(),
         Some(OneOrMany::Many(v)) => v.iter().map(String::as_str).collect(),
     };
-    for unsupported in ["interactive", "multi-pass"] {
-        if types.contains(&unsupported) {
-            return Err(PackageError::Unsupported {
-                path: yaml_path.to_path_buf(),
-                what: unsupported.to_owned(),
-            });
+    // Legacy modifiers after `custom` (their validity is checked with the validation itself).
+    words.extend(raw.validation.as_deref().unwrap_or("").split_whitespace().skip(1));
+    let mut kind = ProblemKind::default();
+    for word in words {
+        match word {
+            "interactive" => kind.interactive = true,
+            "multi-pass" => kind.multi_pass = true,
+            "pass-fail" | "scoring" | "score" => {}
+            "submit-answer" => {
+                return Err(PackageError::Unsupported {
+                    path: yaml_path.to_path_buf(),
+                    what: word.to_owned(),
+                })
+            }
+            // Unknown legacy modifiers are refused by `read_validation`; unknown types are
+            // left for later formats to define.
+            _ => {}
         }
     }
-    Ok(())
+    Ok(kind)
 }
 
 fn split_validator_flags(flags: &str, yaml_path: &Path) -> Result<Vec<String>, PackageError> {

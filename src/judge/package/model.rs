@@ -43,6 +43,12 @@ pub struct ProblemPackage {
     pub scoring: Option<Scoring>,
     /// Problems that did not stop the package from loading.
     pub warnings: Vec<PackageWarning>,
+    /// The submission talks with the output validator through pipes instead of writing an
+    /// output for it to check (`type: interactive`, legacy `validation: custom interactive`).
+    pub interactive: bool,
+    /// For a multi-pass problem, the most passes one test may take (`limits.validation_passes`):
+    /// after an accepting pass the validator may ask for another with `nextpass.in`.
+    pub multi_pass: Option<u32>,
 }
 
 /// Version of the problem package format.
@@ -191,6 +197,9 @@ pub struct TestCase {
     /// then the group's `output_validator_flags` / `output_validator_args`, then the case's own
     /// `.yaml`. For the default validator these are its flags.
     pub validator_args: Vec<String>,
+    /// An interactive sample's `.interaction` file: the exchange to show in the statement
+    /// (lines starting `<` are the validator's, `>` the submission's).
+    pub interaction: Option<PathBuf>,
 }
 
 /// Markup language of a statement.

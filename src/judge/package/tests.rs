@@ -102,6 +102,7 @@ fn test_case_paths_point_at_the_in_and_ans_files() {
             is_sample: true,
             group: "sample".to_owned(),
             validator_args: Vec::new(),
+            interaction: None,
         }
     );
     assert!(!loaded.test_cases[1].is_sample);
@@ -594,19 +595,91 @@ fn a_checker_that_only_includes_testlib_is_a_testlib_checker() {
 }
 
 #[test]
-fn interactive_problems_are_rejected_as_unsupported() {
-    for yaml in [
-        "validation: custom interactive\n",
-        "problem_format_version: 2023-07-draft\ntype: interactive\n",
-        "problem_format_version: 2023-07-draft\ntype: [pass-fail, interactive]\n",
-        "problem_format_version: 2023-07-draft\ntype: multi-pass\n",
+fn interactive_and_multi_pass_problems_are_read_from_type_and_validation() {
+    for (yaml, interactive, passes) in [
+        ("validation: custom interactive\n", true, None),
+        ("validation: custom multi-pass\n", false, Some(2)),
+        ("validation: custom interactive multi-pass score\n", true, Some(2)),
+        (
+            "validation: custom multi-pass\nlimits:\n  validation_passes: 5\n",
+            false,
+            Some(5),
+        ),
+        (
+            "problem_format_version: 2023-07-draft\ntype: interactive\n",
+            true,
+            None,
+        ),
+        (
+            "problem_format_version: 2023-07-draft\ntype: [pass-fail, interactive]\n",
+            true,
+            None,
+        ),
+        (
+            "problem_format_version: 2025-09\ntype: multi-pass\n",
+            false,
+            Some(2),
+        ),
+        (
+            "problem_format_version: 2025-09\ntype: interactive multi-pass\n",
+            true,
+            Some(2),
+        ),
+        ("validation: custom\n", false, None),
     ] {
         let pkg = Pkg::new(yaml);
         pkg.write("output_validators/v/v.cpp", "int main() {}\n");
-        let err = pkg.load_err();
-        assert!(matches!(err, PackageError::Unsupported { .. }), "{yaml}");
-        assert!(err.to_string().contains("not supported"), "{err}");
+        let loaded = pkg.load();
+        assert_eq!(loaded.interactive, interactive, "{yaml}");
+        assert_eq!(loaded.multi_pass, passes, "{yaml}");
+        assert!(matches!(loaded.validation, Validation::Custom(_)), "{yaml}");
     }
+}
+
+#[test]
+fn the_2025_09_output_validator_folder_serves_an_interactive_problem() {
+    let pkg = Pkg::new("problem_format_version: 2025-09\ntype: interactive\n");
+    pkg.write("output_validator/v.cpp", "int main() {}\n");
+    assert!(pkg.load().interactive);
+}
+
+#[test]
+fn an_interactive_problem_without_a_validator_or_with_zero_passes_is_refused() {
+    let pkg = Pkg::new("problem_format_version: 2023-07-draft\ntype: interactive\n");
+    assert!(matches!(
+        pkg.load_err(),
+        PackageError::MissingOutputValidator { .. }
+    ));
+    let pkg = Pkg::new("validation: custom multi-pass\nlimits:\n  validation_passes: 0\n");
+    pkg.write("output_validators/v/v.cpp", "int main() {}\n");
+    assert!(matches!(
+        pkg.load_err(),
+        PackageError::InvalidLimit {
+            key: "validation_passes",
+            ..
+        }
+    ));
+}
+
+#[test]
+fn submit_answer_problems_are_refused_as_unsupported() {
+    let pkg = Pkg::new("problem_format_version: 2023-07-draft\ntype: submit-answer\n");
+    let err = pkg.load_err();
+    assert!(matches!(err, PackageError::Unsupported { .. }), "{err}");
+    assert!(err.to_string().contains("not supported"), "{err}");
+}
+
+#[test]
+fn interaction_files_of_samples_are_read() {
+    let pkg = Pkg::new("validation: custom interactive\n");
+    pkg.write("output_validators/v/v.cpp", "int main() {}\n");
+    pkg.write("data/sample/1.interaction", "<1\n>2\n");
+    let loaded = pkg.load();
+    assert_eq!(
+        loaded.test_cases[0].interaction,
+        Some(pkg.path("data/sample/1.interaction"))
+    );
+    assert_eq!(loaded.test_cases[1].interaction, None);
 }
 
 #[test]

@@ -13,7 +13,7 @@
 
 mod spec;
 
-pub use spec::{free_uid, SandboxSpec, UID_LABEL};
+pub use spec::{free_uid, SandboxSpec, PIPES_DIR, UID_LABEL};
 
 use std::{path::PathBuf, pin::Pin, sync::Arc, time::Duration};
 

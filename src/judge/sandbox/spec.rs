@@ -5,7 +5,11 @@
 use std::{collections::HashMap, sync::Arc};
 
 use anyhow::Context;
-use bollard::{models::HostConfig, query_parameters::ListContainersOptionsBuilder, Docker};
+use bollard::{
+    models::{HostConfig, Mount, MountTypeEnum, MountVolumeOptions},
+    query_parameters::ListContainersOptionsBuilder,
+    Docker,
+};
 use rand::Rng;
 
 use super::super::{
@@ -51,7 +55,14 @@ pub struct SandboxSpec {
     pub purpose: &'static str,
     /// The seccomp profile (JSON) for this sandbox's language (see `judge::seccomp`).
     pub seccomp: Arc<str>,
+    /// For an interactive judging: the Docker volume holding the FIFOs between the submission's
+    /// sandbox and the validator's, mounted at [`PIPES_DIR`] in both.
+    pub pipes_volume: Option<String>,
 }
+
+/// Where an interactive judging's FIFO volume is mounted: a root-only (0700) tmpfs, so only
+/// the supervisors open the FIFOs, never a program by name.
+pub const PIPES_DIR: &str = "/run/coderank-pipes";
 
 impl SandboxSpec {
     /// The container's host configuration for programs running as `uid`.
@@ -86,6 +97,19 @@ impl SandboxSpec {
             nano_cpus: self.cpuset.is_none().then_some(1_000_000_000),
             cpuset_cpus: self.cpuset.as_ref().map(ToString::to_string),
             cap_add: Some(CAPABILITIES.iter().map(|cap| (*cap).to_owned()).collect()),
+            mounts: self.pipes_volume.as_ref().map(|volume| {
+                vec![Mount {
+                    target: Some(PIPES_DIR.to_owned()),
+                    source: Some(volume.clone()),
+                    typ: Some(MountTypeEnum::VOLUME),
+                    read_only: Some(false),
+                    volume_options: Some(MountVolumeOptions {
+                        no_copy: Some(true),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }]
+            }),
             ..base
         }
     }

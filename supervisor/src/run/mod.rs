@@ -9,6 +9,7 @@
 mod cgroup;
 mod cleanup;
 mod meter;
+mod pipes;
 mod spawn;
 mod watch;
 
@@ -24,7 +25,9 @@ use std::{
     time::{Duration, Instant},
 };
 
-use coderank_supervisor::protocol::{FileSpec, RunRequest, RunResult, Termination, Workdir, COLLECT_BYTES};
+use coderank_supervisor::protocol::{
+    FileSpec, RunRequest, RunResult, Termination, Workdir, COLLECT_BYTES, FEEDBACK_DIR,
+};
 
 use crate::{is_plain_name, NoFollow, WORK_DIR};
 use cgroup::Cgroup;
@@ -190,9 +193,31 @@ impl Runner {
             Workdir::Work => Path::new("/tmp"),
             Workdir::Scratch => cwd.as_path(),
         };
-        let input = input_file(stdin)?;
+        if let Some(feedback) = run.feedback {
+            pipes::feedback_dir(feedback)?;
+        }
+        let memfd = input_file(stdin)?;
         let (out_read, out_write) = io::pipe()?;
         let (err_read, err_write) = io::pipe()?;
+        // An interactive run reads and writes the FIFOs instead; its stdout pipe then only ever
+        // ends (no program holds its write end).
+        let connected = match &run.pipes {
+            Some(spec) => {
+                let connected = pipes::connect(spec);
+                if !matches!(connected, Ok(Some(_))) {
+                    pipes::remove_if_made(spec);
+                }
+                match connected? {
+                    Some(connected) => Some(connected),
+                    None => return Ok(not_connected(handling)),
+                }
+            }
+            None => None,
+        };
+        let (input, output) = match &connected {
+            Some(connected) => (connected.input.as_fd(), connected.output.as_fd()),
+            None => (memfd.as_fd(), out_write.as_fd()),
+        };
         let memory_bytes = limits.memory_kb.saturating_mul(1024);
         // The kernel counts RLIMIT_CPU in whole seconds: SIGXCPU at the first whole second at or
         // above the limit, SIGKILL a second later should the program ignore it.
@@ -201,7 +226,7 @@ impl Runner {
             argv: &run.argv,
             env: self.environment(run, home),
             cwd: &cwd,
-            stdio: [input.as_fd(), out_write.as_fd(), err_write.as_fd()],
+            stdio: [input, output, err_write.as_fd()],
             limits: vec![
                 (libc::RLIMIT_STACK as i32, memory_bytes, memory_bytes),
                 (libc::RLIMIT_CPU as i32, cpu_secs, cpu_secs + 1),
@@ -227,11 +252,12 @@ impl Runner {
             memory_bytes,
         );
         let started = Instant::now();
+        let started_ns = pipes::monotonic_ns();
         self.own.program_first_for_oom(true);
         let spawned = plan.and_then(|plan| spawn::spawn(&plan, &mut self.stack));
         self.own.program_first_for_oom(false);
         // Our copies of the pipes' write ends must close, or reading never sees the end.
-        drop((input, out_write, err_write));
+        drop((memfd, out_write, err_write));
         let main_pid = match spawned {
             Ok(pid) => pid,
             Err(err) => return Ok(spawn_failed(handling, err)),
@@ -243,6 +269,7 @@ impl Runner {
             usage: Usage::default(),
             sigkilled: false,
             uid: self.uid,
+            killed_at: None,
         };
         let deadline = started + Duration::from_millis(limits.wall_ms);
         let (main_status, wall, ended) = watch::wait_for(
@@ -253,7 +280,16 @@ impl Runner {
             started,
             deadline,
         )?;
+        // Only now that its end is noted may the other side see it (the end of its input, or a
+        // broken pipe): whatever the other side does about it is noted later than this.
+        drop(connected);
+        let ended_after = watch
+            .killed_at
+            .map_or(wall, |killed| killed.saturating_duration_since(started));
         let leftover_processes = watch.end_leftovers()?;
+        if let Some(spec) = &run.pipes {
+            pipes::remove_if_made(spec);
+        }
         let (stdout, stderr) = (watch.stdout.finish(), watch.stderr.finish());
         // Once more with every process gone but before any clean-up: what it left in tmpfs
         // counts, and so does the CPU time of processes that ended between samples.
@@ -265,7 +301,11 @@ impl Runner {
             self.memory_reference = None;
         }
 
-        let (collected_specs, collected, refused) = collect_files(&cwd, &run.collect);
+        let collect_from = match run.feedback {
+            Some(_) => PathBuf::from(FEEDBACK_DIR),
+            None => cwd.clone(),
+        };
+        let (collected_specs, collected, refused) = collect_files(&collect_from, &run.collect);
         let oom_before = self.oom_kills;
         if watch.sigkilled {
             self.oom_kills = self.cgroup.as_ref().and_then(Cgroup::oom_kills);
@@ -311,6 +351,8 @@ impl Runner {
             stderr_truncated: stderr.1,
             collected: collected_specs,
             refused,
+            ended_ns: started_ns.saturating_add(ended_after.as_nanos() as u64),
+            connected: run.pipes.as_ref().map(|_| true),
             message: None,
         };
         Ok(Ran {
@@ -339,6 +381,8 @@ fn spawn_failed(handling: Instant, err: io::Error) -> Ran {
         stderr_truncated: false,
         collected: Vec::new(),
         refused: Vec::new(),
+        ended_ns: pipes::monotonic_ns(),
+        connected: None,
         message: Some(err.to_string()),
     };
     Ran {
@@ -347,6 +391,19 @@ fn spawn_failed(handling: Instant, err: io::Error) -> Ran {
         stderr: Vec::new(),
         collected: Vec::new(),
     }
+}
+
+/// The answer when the other side of the FIFOs never came: the program did not run.
+fn not_connected(handling: Instant) -> Ran {
+    let mut ran = spawn_failed(
+        handling,
+        io::Error::new(
+            io::ErrorKind::TimedOut,
+            "the other side of the pipes never connected",
+        ),
+    );
+    ran.result.connected = Some(false);
+    ran
 }
 
 /// The largest file a program may write: its memory limit and 64 MiB more (the sandbox's `/tmp`

@@ -31,6 +31,7 @@ pub fn wait_for(
         let now = Instant::now();
         if ended == Ended::ByItself && now >= deadline {
             ended = Ended::WallLimit;
+            watch.killed_at = Some(now);
             cleanup::kill_all(watch.uid)?;
         }
         if ended == Ended::ByItself {
@@ -39,6 +40,7 @@ pub fn wait_for(
                     Passed::Cpu => Ended::CpuLimit,
                     Passed::Memory => Ended::MemoryLimit,
                 };
+                watch.killed_at = Some(now);
                 cleanup::kill_all(watch.uid)?;
             }
         }
@@ -68,6 +70,7 @@ pub fn wait_for(
         }
         if fds[0].revents != 0 && watch.stdout.read_some() && ended == Ended::ByItself {
             ended = Ended::OutputLimit;
+            watch.killed_at = Some(Instant::now());
             cleanup::kill_all(watch.uid)?;
         }
         if fds[1].revents != 0 {
@@ -105,6 +108,9 @@ pub struct Watch {
     pub sigkilled: bool,
     /// The uid the program runs as.
     pub uid: u32,
+    /// When the supervisor killed the program for passing a limit: the moment it ended, for
+    /// telling which of two connected programs ended first (reaping may come later).
+    pub killed_at: Option<Instant>,
 }
 
 /// What `wait4` said.

@@ -21,7 +21,9 @@ async fn every_sample_package_comes_back_the_same_from_import_export_and_import_
             "aplusb",
             "bigsum",
             "circle",
+            "guess",
             "hostile",
+            "multipass",
             "sandbox",
             "sortwords",
             "subtasks"
@@ -71,7 +73,19 @@ async fn every_sample_package_comes_back_the_same_from_import_export_and_import_
             .fetch_all(&db)
             .await
             .expect("custom checkers");
-    assert_eq!(custom, ["anypath", "anypath-copy", "sortwords", "sortwords-copy"]);
+    assert_eq!(
+        custom,
+        [
+            "anypath",
+            "anypath-copy",
+            "guess",
+            "guess-copy",
+            "multipass",
+            "multipass-copy",
+            "sortwords",
+            "sortwords-copy"
+        ]
+    );
 }
 
 #[tokio::test]
@@ -107,7 +121,7 @@ async fn the_cli_imports_every_sample_problem_and_exports_a_zip_the_api_imports(
         "{stdout}{}",
         String::from_utf8_lossy(&imported.stderr)
     );
-    assert_eq!(stdout.matches("imported").count(), 8, "{stdout}");
+    assert_eq!(stdout.matches("imported").count(), 10, "{stdout}");
     let published: Vec<(String, bool)> = sqlx::query_as("SELECT slug, published FROM problems ORDER BY slug")
         .fetch_all(&db)
         .await
@@ -128,8 +142,8 @@ async fn the_cli_imports_every_sample_problem_and_exports_a_zip_the_api_imports(
         "{stdout}{}",
         String::from_utf8_lossy(&skipped.stderr)
     );
-    assert_eq!(stdout.matches("skipped").count(), 8, "{stdout}");
-    assert_eq!(row_counts(&db).await[0], 8);
+    assert_eq!(stdout.matches("skipped").count(), 10, "{stdout}");
+    assert_eq!(row_counts(&db).await[0], 10);
 
     let out = scratch.path().join("aplusb.zip");
     let exported = cli(vec![

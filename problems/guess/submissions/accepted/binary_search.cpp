@@ -1,0 +1,16 @@
+#include <iostream>
+#include <string>
+
+int main() {
+    long n;
+    std::cin >> n;
+    long lo = 1, hi = n;
+    while (lo <= hi) {
+        long mid = lo + (hi - lo) / 2;
+        std::cout << "? " << mid << std::endl;
+        std::string reply;
+        if (!(std::cin >> reply)) return 0;
+        if (reply == "=") return 0;
+        if (reply == "<") hi = mid - 1; else lo = mid + 1;
+    }
+}
