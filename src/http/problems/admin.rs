@@ -23,8 +23,7 @@ use crate::{
         },
         import::{self, ImportOptions},
         records::{self, Changes, NewProblem, Problem},
-        time_limits,
-        statements,
+        statements, time_limits,
     },
 };
 

@@ -313,11 +313,10 @@ fn ancestors(dir: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 fn group_validator_args(raw: &RawGroupYaml) -> Option<Vec<String>> {
-    raw.output_validator_args.clone().map(Args::into_vec).or_else(|| {
-        raw.output_validator_flags
-            .as_ref()
-            .map(|f| shell_words(f))
-    })
+    raw.output_validator_args
+        .clone()
+        .map(Args::into_vec)
+        .or_else(|| raw.output_validator_flags.as_ref().map(|f| shell_words(f)))
 }
 
 /// Flags split as a POSIX shell would (quotes group words); a string that does not split (an

@@ -13,8 +13,8 @@ use crate::{
         fields::Slug,
         objects::{self, Uploads},
         records::{self, NewProblem, Problem},
-        time_limits,
         statements::{self, StatementRow},
+        time_limits,
     },
     storage::SharedStore,
 };
