@@ -381,6 +381,21 @@ fn files_below(dir: &Path) -> Result<Vec<PathBuf>, PackageError> {
 /// The file's text, or `None` if it does not exist. Bytes that are not UTF-8
 /// are replaced rather than rejected, since these small DOMjudge files are
 /// often written by tools in Latin-1 and only their ASCII parts matter.
+/// A UTF-8 text file's content, or `None` when it does not exist.
+pub(super) fn read_optional_text(path: &Path) -> Result<Option<String>, PackageError> {
+    match fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) if e.kind() == io::ErrorKind::InvalidData => Err(PackageError::NotUtf8 {
+            path: path.to_path_buf(),
+        }),
+        Err(source) => Err(PackageError::Io {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
 pub(super) fn read_optional_lossy(path: &Path) -> Result<Option<String>, PackageError> {
     match fs::read(path) {
         Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),

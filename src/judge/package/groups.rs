@@ -16,8 +16,6 @@
 //!   `output_validator_flags` / `output_validator_args`, then those of the case's own `.yaml`.
 
 use std::collections::BTreeMap;
-use std::fs;
-use std::io;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -326,20 +324,8 @@ fn shell_words(text: &str) -> Vec<String> {
 }
 
 fn read_yaml<T: serde::de::DeserializeOwned + Default>(path: &Path) -> Result<Option<T>, PackageError> {
-    let text = match fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) if e.kind() == io::ErrorKind::InvalidData => {
-            return Err(PackageError::NotUtf8 {
-                path: path.to_path_buf(),
-            })
-        }
-        Err(source) => {
-            return Err(PackageError::Io {
-                path: path.to_path_buf(),
-                source,
-            })
-        }
+    let Some(text) = super::files::read_optional_text(path)? else {
+        return Ok(None);
     };
     let raw: Option<T> = serde_norway::from_str(&text).map_err(|source| PackageError::InvalidGroupYaml {
         path: path.to_path_buf(),

@@ -249,25 +249,9 @@ struct RawTimeMultipliers {
 }
 
 fn read_problem_yaml(path: &Path) -> Result<RawProblemYaml, PackageError> {
-    let text = match fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            return Err(PackageError::MissingProblemYaml {
-                path: path.to_path_buf(),
-            })
-        }
-        Err(e) if e.kind() == io::ErrorKind::InvalidData => {
-            return Err(PackageError::NotUtf8 {
-                path: path.to_path_buf(),
-            })
-        }
-        Err(source) => {
-            return Err(PackageError::Io {
-                path: path.to_path_buf(),
-                source,
-            })
-        }
-    };
+    let text = read_optional_text(path)?.ok_or_else(|| PackageError::MissingProblemYaml {
+        path: path.to_path_buf(),
+    })?;
     // An empty or comment-only problem.yaml is valid and means "all defaults";
     // it deserialises as a null document, hence the Option.
     let raw: Option<RawProblemYaml> =
@@ -375,7 +359,7 @@ pub mod statement;
 mod tests;
 
 pub use files::TESTLIB_MARKER;
-use files::{read_submissions, read_test_cases, read_validation};
+use files::{read_optional_text, read_submissions, read_test_cases, read_validation};
 pub use groups::{
     legacy_max, Aggregation, GroupItem, GroupRules, LegacyRules, ModernRules, ScoreAggregation, Scoring,
     TestGroup, VerdictAggregation,
