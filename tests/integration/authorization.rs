@@ -243,6 +243,21 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_matrix_says() {
             None,
             [404, 404, 200, 404],
         ),
+        // No such file: nobody learns more than "not found", admins included.
+        row(
+            Method::GET,
+            "/api/v1/problems/{slug}/statement/{file}",
+            "/api/v1/problems/matrix-hidden/statement/nothing.png",
+            None,
+            [404, 404, 404, 404],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/problems/{slug}/attachments/{file}",
+            "/api/v1/problems/matrix-hidden/attachments/nothing.txt",
+            None,
+            [404, 404, 404, 404],
+        ),
         row(
             Method::POST,
             "/api/v1/problems",

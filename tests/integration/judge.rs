@@ -179,7 +179,8 @@ fn folder_submissions_compile_every_file_and_find_the_program() {
     for (folder, language) in [
         ("accepted/multi_file_cpp", "cpp"),
         ("accepted/multi_file_java", "java"),
-        ("accepted/multi_file_python", "python3"),
+        // A package's .py submissions run with PyPy 3, as problemtools runs them.
+        ("accepted/multi_file_python", "pypy3"),
     ] {
         let report = judge("aplusb", folder, &[]);
         assert_eq!(
@@ -238,7 +239,7 @@ fn bad_submission_folders_are_clear_errors_and_a_nonzero_exit() {
     );
     let no_entry = judge_bad_folder(&[("a.py", b"print(3)"), ("b.py", b"print(4)")], None);
     assert!(
-        no_entry.contains("cannot tell which python3 file is the program: name it main.py"),
+        no_entry.contains("cannot tell which pypy3 file is the program: name it main.py"),
         "{no_entry}"
     );
     let names: Vec<String> = (0..101).map(|i| format!("f{i:03}.c")).collect();
