@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use bollard::Docker;
-use coderank_supervisor::protocol::{Termination, Workdir};
+use coderank_supervisor::protocol::Workdir;
 use tokio::time::Instant;
 
 use super::{
@@ -24,17 +24,15 @@ use super::{
     scoring::{self, CaseResult},
     seccomp,
     source::{Build, Source},
-    verdict::Verdict,
+    verdict::{test_verdict, Verdict},
 };
 use crate::judge::package::{ProblemPackage, TestCase};
 
 pub use super::{
     limits::{JudgeOptions, TestLimits},
-    report::{CompileReport, Progress, Report, Side, TestReport},
+    report::{CompileReport, Progress, Report, Side, TestReport, SAMPLE_OUTPUT_BYTES},
 };
 
-/// Output kept of a sample test, for showing.
-pub const SAMPLE_OUTPUT_BYTES: usize = 64 * 1024;
 /// Largest `/dev/shm`.
 const SHM_MB: u64 = 64;
 /// Smallest scratch `/tmp`, whatever the memory limit: compilers write there too.
@@ -426,21 +424,10 @@ async fn read_test(test: &TestCase) -> anyhow::Result<(Vec<u8>, Vec<u8>)> {
     Ok((input, answer))
 }
 
-/// The verdict of one run, before any checking of its output.
-pub fn test_verdict(termination: Termination, exit_code: Option<i32>) -> Option<Verdict> {
-    match termination {
-        Termination::OutputLimit => Some(Verdict::Ole),
-        Termination::WallLimit | Termination::CpuLimit => Some(Verdict::Tle),
-        Termination::MemoryLimit => Some(Verdict::Mle),
-        Termination::Signaled | Termination::SpawnFailed => Some(Verdict::Re),
-        Termination::Exited if exit_code != Some(0) => Some(Verdict::Re),
-        Termination::Exited => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use coderank_supervisor::protocol::Termination;
 
     #[test]
     fn each_termination_maps_to_its_verdict() {

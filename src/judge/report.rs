@@ -92,3 +92,6 @@ pub enum Progress<'a> {
     },
     Finished(&'a TestReport),
 }
+
+/// Output kept of a sample test, for showing.
+pub const SAMPLE_OUTPUT_BYTES: usize = 64 * 1024;

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use coderank_supervisor::protocol::Termination;
 use serde::{Deserialize, Serialize};
 
 /// The outcome of judging one submission (or one test case of it).
@@ -106,6 +107,18 @@ pub fn expected_verdicts(folder: &str) -> Option<&'static [Verdict]> {
         "compile_error" => &[Verdict::Ce],
         _ => return None,
     })
+}
+
+/// The verdict of one run, before any checking of its output.
+pub fn test_verdict(termination: Termination, exit_code: Option<i32>) -> Option<Verdict> {
+    match termination {
+        Termination::OutputLimit => Some(Verdict::Ole),
+        Termination::WallLimit | Termination::CpuLimit => Some(Verdict::Tle),
+        Termination::MemoryLimit => Some(Verdict::Mle),
+        Termination::Signaled | Termination::SpawnFailed => Some(Verdict::Re),
+        Termination::Exited if exit_code != Some(0) => Some(Verdict::Re),
+        Termination::Exited => None,
+    }
 }
 
 #[cfg(test)]

@@ -32,12 +32,11 @@ use coderank_supervisor::protocol::{Feedback, Limits, Pipes, RunRequest, Workdir
 
 use super::{
     checker::{custom::CustomChecker, outcome::JUDGE_MESSAGE},
-    engine::test_verdict,
     limits::{request, transfer_time, TestLimits},
     program::{Program, Ran, ANSWER_GRACE},
     report::Side,
     sandbox::{RunOutput, SandboxError, PIPES_DIR},
-    verdict::Verdict,
+    verdict::{test_verdict, Verdict},
 };
 use verdict::{broken_pass_verdict, first_exited, pass_verdict, ValidatorEnd};
 

@@ -4,9 +4,8 @@ use coderank_supervisor::protocol::{Termination, COLLECT_BYTES, NEXT_PASS};
 
 use super::super::{
     checker::outcome::JUDGE_MESSAGE,
-    engine::SAMPLE_OUTPUT_BYTES,
     package::TestCase,
-    report::{Side, TestReport},
+    report::{Side, TestReport, SAMPLE_OUTPUT_BYTES},
     sandbox::RunOutput,
     verdict::Verdict,
 };

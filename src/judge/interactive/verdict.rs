@@ -6,7 +6,10 @@ use coderank_supervisor::protocol::{RunResult, Termination};
 /// The signal a write to a pipe nobody reads any more kills with (the same on every Linux).
 const SIGPIPE: i32 = 13;
 
-use super::super::{engine::test_verdict, report::Side, verdict::Verdict};
+use super::super::{
+    report::Side,
+    verdict::{test_verdict, Verdict},
+};
 
 /// The Kattis validator's exit codes.
 pub const ACCEPT: i32 = 42;
