@@ -288,24 +288,23 @@ pub async fn consume<H, F>(
                     .await
                     .map_err(|err| anyhow::anyhow!("{err}"))
             }
-            Broker::Amqp { url, config } => match AmqpBackend::<Wake>::new_from_addr(url.as_ref()) {
+            Broker::Amqp { url, config } => {
                 // As for PostgreSQL: no more messages in hand than slots, so that a message
                 // waits in the broker for any host with a free slot.
-                Ok(backend) => WorkerBuilder::new(worker_name.as_str())
-                    .backend(
-                        backend.with_config(
-                            config
-                                .clone()
-                                .prefetch_count(u16::try_from(concurrency).unwrap_or(u16::MAX)),
-                        ),
-                    )
-                    .concurrency(concurrency)
-                    .build(task)
-                    .run_until(signal)
-                    .await
-                    .map_err(|err| anyhow::anyhow!("{err}")),
-                Err(err) => Err(anyhow::anyhow!("{err}")),
-            },
+                let config = config
+                    .clone()
+                    .prefetch_count(u16::try_from(concurrency).unwrap_or(u16::MAX));
+                match connected_amqp(url, config).await {
+                    Ok(backend) => WorkerBuilder::new(worker_name.as_str())
+                        .backend(backend)
+                        .concurrency(concurrency)
+                        .build(task)
+                        .run_until(signal)
+                        .await
+                        .map_err(|err| anyhow::anyhow!("{err}")),
+                    Err(err) => Err(err),
+                }
+            }
         };
         if let Err(err) = ran {
             tracing::warn!(error = %format!("{err:#}"), broker = broker.kind(), "the queue consumer stopped; starting it again");
@@ -315,6 +314,25 @@ pub async fn consume<H, F>(
             () = shutdown.cancelled() => {}
         }
     }
+}
+
+/// An apalis-amqp backend whose channel is open before apalis builds a worker on it.
+/// apalis-amqp 1.0 clones the backend for its acknowledgements when the worker starts, before
+/// the backend connects, and its first poll answers before the consumer exists: a backend
+/// connected first (through its sink, which declares the queue) avoids both.
+async fn connected_amqp(url: &str, config: apalis_amqp::Config) -> anyhow::Result<AmqpBackend<Wake>> {
+    use futures::Sink;
+    let mut backend = AmqpBackend::<Wake>::new_from_addr(url)
+        .map_err(|err| anyhow::anyhow!("{err}"))?
+        .with_config(config);
+    let connect = std::future::poll_fn(|cx| {
+        Sink::<apalis_amqp::AmqpTask>::poll_ready(std::pin::Pin::new(&mut backend), cx)
+    });
+    tokio::time::timeout(PUSH_TIMEOUT, connect)
+        .await
+        .map_err(|_| anyhow::anyhow!("the broker did not answer"))?
+        .map_err(|err| anyhow::anyhow!("{err}"))?;
+    Ok(backend)
 }
 
 /// Whether the broker answers, for `/readyz`: `None` for PostgreSQL (checked as the database).
