@@ -51,6 +51,8 @@ pub struct AppState {
     /// Submission changes and finished playground runs from PostgreSQL, for WebSocket clients
     /// and requests waiting for a run.
     pub events: Events,
+    /// The judge queue's broker, which `/readyz` names when it does not answer.
+    pub broker: crate::submissions::broker::Broker,
 }
 
 impl AppState {
@@ -87,6 +89,10 @@ impl AppState {
             submission_limits: Arc::new(config.submissions.clone()),
             body_limits: config.body_limits,
             events: Events::start(db),
+            broker: crate::submissions::broker::Broker::new(
+                &config.submissions.judge.queue,
+                &config.database,
+            )?,
         })
     }
 }

@@ -216,6 +216,60 @@ pub struct JudgeWorkerConfig {
     /// Pin judging slot k to CPU k, when the machine has that many.
     #[arg(long, env = "CODERANK_PIN_CPUS", default_value_t = true, action = clap::ArgAction::Set)]
     pub pin_cpus: bool,
+
+    #[command(flatten)]
+    pub queue: QueueConfig,
+}
+
+/// Which broker carries the judge queue's wake-up messages (PostgreSQL stays the record of
+/// every job either way: see docs/decisions.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum QueueBroker {
+    /// apalis-postgres: the messages in CodeRank's own database, nothing more to run.
+    Postgres,
+    /// apalis-amqp: RabbitMQ (or any AMQP 0.9.1 broker), for many judge hosts.
+    Amqp,
+}
+
+/// The broker of the judge queue.
+#[derive(Debug, Clone, Args)]
+pub struct QueueConfig {
+    /// Broker of the judge queue: `postgres` or `amqp`.
+    #[arg(
+        long = "queue-broker",
+        env = "CODERANK_QUEUE_BROKER",
+        default_value = "postgres"
+    )]
+    pub broker: QueueBroker,
+
+    /// AMQP URL of the broker when `--queue-broker amqp`, e.g.
+    /// `amqp://guest:guest@127.0.0.1:5672/%2f`.
+    #[arg(
+        long = "amqp-url",
+        env = "CODERANK_AMQP_URL",
+        value_parser = parse_secret,
+        hide_env_values = true
+    )]
+    pub amqp_url: Option<SecretString>,
+
+    /// Name of the broker's queue (the apalis-postgres queue or the AMQP queue); every API
+    /// and worker of one deployment must use the same.
+    #[arg(
+        long = "queue-name",
+        env = "CODERANK_QUEUE_NAME",
+        default_value = "coderank-judge"
+    )]
+    pub name: String,
+}
+
+impl QueueConfig {
+    /// The AMQP URL, required when the broker is `amqp`.
+    pub fn amqp_url(&self) -> anyhow::Result<&str> {
+        self.amqp_url
+            .as_ref()
+            .map(|url| url.expose_secret())
+            .ok_or_else(|| anyhow::anyhow!("CODERANK_QUEUE_BROKER=amqp needs CODERANK_AMQP_URL"))
+    }
 }
 
 /// Settings of `coderank worker`: judging slots in a process of their own.

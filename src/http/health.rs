@@ -85,7 +85,13 @@ pub struct QueueState {
     /// Judge workers seen in the last minute, and their slots.
     pub live_workers: usize,
     pub slots: i64,
-    /// Set when jobs wait and no live worker would judge them, naming that.
+    /// The broker that carries the queue's messages to the workers, when it is not PostgreSQL
+    /// itself (`amqp`): down, it delays judging but loses nothing, so it makes a warning,
+    /// not an unready API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub broker: Option<Check>,
+    /// Set when jobs wait and no live worker would judge them, or the broker does not answer,
+    /// naming that.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
 }
@@ -96,18 +102,48 @@ async fn queue_state(state: &AppState) -> Option<QueueState> {
         let workers = crate::submissions::queue::workers(&state.db).await?;
         Ok::<_, sqlx::Error>((kinds, workers))
     };
-    let (kinds, workers) = tokio::time::timeout(state.ready_timeout, read).await.ok()?.ok()?;
+    let broker = async {
+        let ping = crate::submissions::broker::ping(&state.broker);
+        match tokio::time::timeout(state.ready_timeout, ping).await {
+            Ok(None) => None,
+            Ok(Some(answered)) => Some(answered),
+            Err(_) => Some(Err(format!(
+                "no answer within {} ms",
+                state.ready_timeout.as_millis()
+            ))),
+        }
+    };
+    let started = std::time::Instant::now();
+    let (read, broker) = tokio::join!(tokio::time::timeout(state.ready_timeout, read), broker);
+    let broker = broker.map(|answered| Check {
+        ok: answered.is_ok(),
+        target: crate::submissions::broker::describe(&state.broker),
+        latency_ms: started.elapsed().as_millis() as u64,
+        error: answered.err(),
+    });
+    let (kinds, workers) = read.ok()?.ok()?;
     let queued = kinds.iter().map(|kind| kind.queued).sum();
     let running = kinds.iter().map(|kind| kind.running).sum();
     let slots = workers.iter().map(|worker| i64::from(worker.slots)).sum();
-    let warning = (queued > 0 && workers.is_empty()).then(|| {
+    let unserved = (queued > 0 && workers.is_empty()).then(|| {
         format!("{queued} job(s) queued and no live judge worker: start `coderank worker` (see README, Deploying)")
     });
+    let broker_down = broker.as_ref().filter(|check| !check.ok).map(|check| {
+        format!(
+            "the queue broker ({}) does not answer: submissions are kept in PostgreSQL and dispatched to the workers when it is back",
+            check.target
+        )
+    });
+    let warning = match (unserved, broker_down) {
+        (Some(unserved), Some(down)) => Some(format!("{unserved}; {down}")),
+        (unserved, down) => unserved.or(down),
+    };
     Some(QueueState {
         queued,
         running,
         live_workers: workers.len(),
         slots,
+        broker,
         warning,
     })
 }

@@ -86,6 +86,7 @@ impl Server {
             slots => Some((
                 crate::submissions::worker::Worker::new(
                     &config.submissions.judge,
+                    state.broker.clone(),
                     state.db.clone(),
                     state.store.clone(),
                     state.docker.clone(),
@@ -181,8 +182,15 @@ pub async fn worker(args: WorkerConfig) -> anyhow::Result<()> {
         store.clone(),
     );
     let docker = crate::docker::DockerEngine::new(&args.docker)?;
-    let worker =
-        crate::submissions::worker::Worker::new(&args.judge, db.clone(), store, docker.clone(), cache);
+    let broker = crate::submissions::broker::Broker::new(&args.judge.queue, &args.database)?;
+    let worker = crate::submissions::worker::Worker::new(
+        &args.judge,
+        broker,
+        db.clone(),
+        store,
+        docker.clone(),
+        cache,
+    );
     if args.check {
         let (findings, _) = worker.check().await;
         print!("{}", findings.report());

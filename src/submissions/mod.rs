@@ -6,12 +6,15 @@
 //! - [`judgings`]: what a worker reads and writes of the judging it holds, fenced by its lease;
 //! - [`view`]: what a user may see of a submission;
 //! - [`queue`]: the judge queue, leased with SKIP LOCKED, results fenced by lease tokens;
+//! - [`broker`]: apalis carrying a wake-up message per queued job to the workers, over
+//!   PostgreSQL or RabbitMQ;
 //! - [`worker`]: the judging slots of `coderank worker` / `serve --workers`: check, claim, judge
 //!   with the engine, record;
 //! - [`events`]: `LISTEN` on submission changes and finished runs, in any API process;
 //! - [`leaderboard`]: per-user and per-problem stats kept up to date at each verdict;
 //! - [`playground`]: one-off runs of a program on an input, judged by the workers.
 
+pub mod broker;
 pub mod events;
 pub mod judgings;
 pub mod leaderboard;

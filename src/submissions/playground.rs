@@ -133,7 +133,7 @@ pub async fn submit(
     )
     .fetch_one(&mut *transaction)
     .await?;
-    queue::wake_workers(&mut *transaction).await?;
+    queue::wake_dispatchers(&mut *transaction).await?;
     transaction.commit().await?;
     Ok(id)
 }

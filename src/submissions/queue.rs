@@ -1,7 +1,9 @@
-//! The judge queue: one table in PostgreSQL, leased with `FOR UPDATE SKIP LOCKED`.
+//! The judge queue: one table in PostgreSQL, leased with `FOR UPDATE SKIP LOCKED`, the record
+//! of every job; apalis only carries wake-up messages to the workers ([`super::broker`]).
 //!
 //! A job is inserted in the same transaction as its submission (or rejudge), so a submission
-//! is never without its job. A worker claims the highest-priority ready job with a fresh lease
+//! is never without its job; the row is also the outbox entry that the dispatcher turns into a
+//! broker message ([`take_due`]). A worker claims the highest-priority ready job with a fresh lease
 //! token and renews the lease while judging; if it dies, the lease runs out and another worker
 //! claims the job again. Every write a worker makes about a judging is fenced by its token, and
 //! the final one deletes the job row in the same transaction that records the verdict: a worker
@@ -22,7 +24,7 @@ pub const MAX_ATTEMPTS: i32 = 3;
 pub const FRESH_PRIORITY: i32 = 100;
 /// Priority of a rejudge: after every fresh submission.
 pub const REJUDGE_PRIORITY: i32 = 0;
-/// The channel workers listen on to learn of new jobs.
+/// The channel the dispatchers listen on to learn of new jobs.
 pub const JOBS_CHANNEL: &str = "coderank_jobs";
 
 /// A job a worker holds.
@@ -34,7 +36,7 @@ pub struct Lease {
     pub attempts: i32,
 }
 
-/// Queues a judging (inside the caller's transaction) and wakes the workers at commit.
+/// Queues a judging (inside the caller's transaction) and wakes the dispatchers at commit.
 pub async fn enqueue(db: &mut sqlx::PgConnection, judging_id: Uuid, priority: i32) -> sqlx::Result<()> {
     sqlx::query!(
         "INSERT INTO judge_jobs (judging_id, priority) VALUES ($1, $2)",
@@ -43,11 +45,11 @@ pub async fn enqueue(db: &mut sqlx::PgConnection, judging_id: Uuid, priority: i3
     )
     .execute(&mut *db)
     .await?;
-    wake_workers(db).await
+    wake_dispatchers(db).await
 }
 
-/// Wakes idle workers (at the commit of the caller's transaction, if any).
-pub async fn wake_workers(db: impl PgExecutor<'_>) -> sqlx::Result<()> {
+/// Wakes the dispatchers (at the commit of the caller's transaction, if any).
+pub async fn wake_dispatchers(db: impl PgExecutor<'_>) -> sqlx::Result<()> {
     sqlx::query!("SELECT pg_notify($1, '')", JOBS_CHANNEL)
         .execute(db)
         .await?;
@@ -77,6 +79,85 @@ pub async fn claim(db: &PgPool, worker: &str, lease: Duration) -> sqlx::Result<O
         token,
         attempts: row.attempts,
     }))
+}
+
+/// A row that needs a broker message: `kind` is `judging`, `run` or `time-limit`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Due {
+    pub kind: String,
+    pub id: Uuid,
+}
+
+/// Marks as dispatched, and returns, the ready rows that need a message: never dispatched,
+/// ready again after a claim ran out since their last message, or dispatched longer than
+/// `overdue` ago and still waiting. Runs first, then derivations, then judgings by priority.
+pub async fn take_due(db: &PgPool, overdue: Duration) -> sqlx::Result<Vec<Due>> {
+    sqlx::query_as!(
+        Due,
+        r#"WITH due_runs AS (
+               UPDATE runs SET dispatched_at = now() WHERE id IN (
+                   SELECT id FROM runs
+                   WHERE status <> 'finished' AND (lease_expires_at IS NULL OR lease_expires_at < now())
+                     AND (dispatched_at IS NULL OR dispatched_at < lease_expires_at
+                          OR dispatched_at < now() - make_interval(secs => $1))
+                   ORDER BY created_at LIMIT 1000 FOR UPDATE SKIP LOCKED)
+               RETURNING id, created_at),
+           due_limits AS (
+               UPDATE time_limit_jobs SET dispatched_at = now() WHERE problem_id IN (
+                   SELECT problem_id FROM time_limit_jobs
+                   WHERE (lease_expires_at IS NULL OR lease_expires_at < now())
+                     AND (dispatched_at IS NULL OR dispatched_at < lease_expires_at
+                          OR dispatched_at < now() - make_interval(secs => $1))
+                   ORDER BY created_at LIMIT 1000 FOR UPDATE SKIP LOCKED)
+               RETURNING problem_id, created_at),
+           due_jobs AS (
+               UPDATE judge_jobs SET dispatched_at = now() WHERE judging_id IN (
+                   SELECT judging_id FROM judge_jobs
+                   WHERE (lease_expires_at IS NULL OR lease_expires_at < now())
+                     AND (dispatched_at IS NULL OR dispatched_at < lease_expires_at
+                          OR dispatched_at < now() - make_interval(secs => $1))
+                   ORDER BY priority DESC, created_at LIMIT 1000 FOR UPDATE SKIP LOCKED)
+               RETURNING judging_id, priority, created_at)
+           SELECT kind AS "kind!", id AS "id!" FROM (
+               SELECT 'run' AS kind, id, 0 AS rank, 0 AS priority, created_at FROM due_runs
+               UNION ALL
+               SELECT 'time-limit', problem_id, 1, 0, created_at FROM due_limits
+               UNION ALL
+               SELECT 'judging', judging_id, 2, -priority, created_at FROM due_jobs
+           ) due ORDER BY rank, priority, created_at"#,
+        overdue.as_secs_f64(),
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Forgets that `due` were dispatched (the broker did not take their messages), so that the
+/// next sweep dispatches them again.
+pub async fn undispatch(db: &PgPool, due: &[Due]) -> sqlx::Result<()> {
+    let of = |kind: &str| -> Vec<Uuid> {
+        due.iter()
+            .filter(|due| due.kind == kind)
+            .map(|due| due.id)
+            .collect()
+    };
+    let (runs, limits, jobs) = (of("run"), of("time-limit"), of("judging"));
+    let mut transaction = db.begin().await?;
+    sqlx::query!("UPDATE runs SET dispatched_at = NULL WHERE id = ANY($1)", &runs)
+        .execute(&mut *transaction)
+        .await?;
+    sqlx::query!(
+        "UPDATE time_limit_jobs SET dispatched_at = NULL WHERE problem_id = ANY($1)",
+        &limits
+    )
+    .execute(&mut *transaction)
+    .await?;
+    sqlx::query!(
+        "UPDATE judge_jobs SET dispatched_at = NULL WHERE judging_id = ANY($1)",
+        &jobs
+    )
+    .execute(&mut *transaction)
+    .await?;
+    transaction.commit().await
 }
 
 /// A lease that a worker keeps alive while it works (see `worker::keep_lease`).

@@ -12,8 +12,8 @@ use std::{
 };
 
 use coderank::config::{
-    AccountsConfig, BodyLimits, DatabaseConfig, DockerConfig, JudgeWorkerConfig, ProblemsConfig, RateSpec,
-    ServeConfig, StorageConfig, StorageKind, SubmissionsConfig,
+    AccountsConfig, BodyLimits, DatabaseConfig, DockerConfig, JudgeWorkerConfig, ProblemsConfig, QueueBroker,
+    QueueConfig, RateSpec, ServeConfig, StorageConfig, StorageKind, SubmissionsConfig,
 };
 use secrecy::SecretString;
 use tokio::{net::TcpListener, sync::oneshot, task::AbortHandle};
@@ -28,6 +28,8 @@ pub struct Services {
     pub s3_access_key_id: String,
     pub s3_secret_access_key: String,
     pub docker_host: String,
+    /// RabbitMQ, for the queue tests on the amqp broker (`scripts/bootstrap` writes it).
+    pub amqp_url: Option<String>,
 }
 
 fn required(name: &str) -> String {
@@ -48,6 +50,67 @@ pub fn services() -> Services {
         s3_access_key_id: required("S3_ACCESS_KEY_ID"),
         s3_secret_access_key: required("S3_SECRET_ACCESS_KEY"),
         docker_host: std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///var/run/docker.sock".into()),
+        amqp_url: std::env::var("CODERANK_AMQP_URL").ok(),
+    }
+}
+
+/// The judge queue's broker a test runs on.
+#[derive(Debug, Clone)]
+pub enum TestBroker {
+    /// The default: apalis-postgres in the test's own database.
+    Postgres,
+    /// RabbitMQ at `url`, on a queue of the test's own (tests share the broker).
+    Amqp { url: String, queue: String },
+}
+
+impl TestBroker {
+    /// RabbitMQ from `.env`, on a fresh queue.
+    pub fn amqp() -> Self {
+        let url = services().amqp_url.unwrap_or_else(|| {
+            panic!("CODERANK_AMQP_URL is not set: run scripts/bootstrap first (it starts RabbitMQ)")
+        });
+        Self::Amqp {
+            url,
+            queue: format!("coderank-test-{}", uuid::Uuid::new_v4().simple()),
+        }
+    }
+
+    /// The same broker reached through `address` (a [`Proxy`]) instead.
+    pub fn via(&self, address: SocketAddr) -> Self {
+        match self {
+            Self::Postgres => Self::Postgres,
+            Self::Amqp { url, queue } => Self::Amqp {
+                url: via(url, address),
+                queue: queue.clone(),
+            },
+        }
+    }
+
+    pub fn config(&self) -> QueueConfig {
+        match self {
+            Self::Postgres => QueueConfig {
+                broker: QueueBroker::Postgres,
+                amqp_url: None,
+                name: "coderank-judge".into(),
+            },
+            Self::Amqp { url, queue } => QueueConfig {
+                broker: QueueBroker::Amqp,
+                amqp_url: Some(SecretString::from(url.clone())),
+                name: queue.clone(),
+            },
+        }
+    }
+
+    /// The environment of a `coderank worker` process on this broker.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Self::Postgres => vec![("CODERANK_QUEUE_BROKER", "postgres".into())],
+            Self::Amqp { url, queue } => vec![
+                ("CODERANK_QUEUE_BROKER", "amqp".into()),
+                ("CODERANK_AMQP_URL", url.clone()),
+                ("CODERANK_QUEUE_NAME", queue.clone()),
+            ],
+        }
     }
 }
 
@@ -196,6 +259,8 @@ pub struct AppOptions {
     pub workers: usize,
     /// Seconds of a judge lease (default 30).
     pub lease_secs: Option<u64>,
+    /// The judge queue's broker (default: PostgreSQL).
+    pub broker: Option<TestBroker>,
 }
 
 /// Submission settings for tests; the supervisor comes from CODERANK_SUPERVISOR (set by
@@ -208,6 +273,7 @@ pub fn submissions_config(workers: usize, lease_secs: Option<u64>) -> Submission
             lease_secs: lease_secs.unwrap_or(30),
             supervisor: std::env::var_os("CODERANK_SUPERVISOR").map(PathBuf::from),
             pin_cpus: false,
+            queue: TestBroker::Postgres.config(),
         },
     }
 }
@@ -263,7 +329,13 @@ pub async fn spawn_app(options: AppOptions) -> TestApp {
         },
         accounts: options.accounts.unwrap_or_else(accounts_config),
         problems: options.problems.unwrap_or_else(problems_config),
-        submissions: submissions_config(options.workers, options.lease_secs),
+        submissions: {
+            let mut submissions = submissions_config(options.workers, options.lease_secs);
+            if let Some(broker) = &options.broker {
+                submissions.judge.queue = broker.config();
+            }
+            submissions
+        },
     };
     let server = coderank::server::Server::build(config)
         .await

@@ -3,26 +3,30 @@
 //!
 //! Before any slot claims anything, the worker checks that it has what judging needs
 //! ([`check`]: PostgreSQL, the object store, the Docker engine, the judge images, the
-//! supervisor) and stays idle, saying what is missing, until it has. Slots wait on
-//! `LISTEN coderank_jobs` (with a poll as a fallback) instead of spinning; a playground run is
-//! claimed before anything else, then the derivation of an imported package's missing time
-//! limit ([`time_limits`], found by the poll), then a judging. While judging, a slot renews its lease every third of its
+//! supervisor) and stays idle, saying what is missing, until it has. Then it relays queued
+//! jobs to the broker and takes its messages as an apalis worker ([`super::broker`]); each
+//! message makes a free slot claim the best ready job from PostgreSQL: a playground run before
+//! anything else, then the derivation of an imported package's missing time limit
+//! ([`time_limits`]), then a judging. While judging, a slot renews its lease every third of its
 //! length. On shutdown a slot finishes the judging in hand (a judging is bounded by the
 //! problem's limits) and claims nothing more.
 
 pub mod check;
 
 mod record;
+mod slots;
 mod time_limits;
 
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use anyhow::Context;
-use sqlx::{postgres::PgListener, PgPool};
-use tokio::{sync::Notify, time::Instant};
+use sqlx::PgPool;
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use self::slots::{Slot, Slots};
 use super::{
+    broker::{self, Broker, Wake},
     judgings,
     playground::{self, RunResult},
     queue::{self, Lease, Renewable, RunJob, MAX_ATTEMPTS},
@@ -44,6 +48,8 @@ use crate::{
 
 /// How often a worker that lacks something checks again.
 const RECHECK_EVERY: Duration = Duration::from_secs(10);
+/// How many times a slot tries to claim while PostgreSQL fails, a second apart.
+const CLAIM_TRIES: usize = 30;
 /// The longest a problem's test data may take to come from the store.
 const MATERIALIZE_TIME: Duration = Duration::from_secs(600);
 
@@ -64,6 +70,8 @@ pub struct Worker {
     pub name: String,
     /// Pin slot k to CPU k (when the machine has that many).
     pub pin_cpus: bool,
+    /// Carries the wake-up messages of queued jobs (see [`super::broker`]).
+    pub broker: Broker,
 }
 
 /// What a slot judges with, once the worker's check has passed.
@@ -77,6 +85,7 @@ impl Worker {
     /// A worker from its configuration; nothing is connected or read until [`Worker::run`].
     pub fn new(
         config: &crate::config::JudgeWorkerConfig,
+        broker: Broker,
         db: PgPool,
         store: SharedStore,
         docker: DockerEngine,
@@ -92,6 +101,7 @@ impl Worker {
             lease: Duration::from_secs(config.lease_secs.max(3)),
             name: format!("{}:{}", host.trim(), std::process::id()),
             pin_cpus: config.pin_cpus,
+            broker,
         }
     }
 
@@ -129,14 +139,14 @@ impl Worker {
         }
     }
 
-    /// Runs `slots` judging slots until `shutdown` is cancelled and in-flight judgings finish.
+    /// Runs `slots` judging slots until `shutdown` is cancelled and in-flight judgings finish:
+    /// the dispatcher relaying queued jobs to the broker, and an apalis worker taking its
+    /// messages, each of which makes a free slot claim the best ready job.
     pub async fn run(self, slots: usize, shutdown: CancellationToken) -> anyhow::Result<()> {
         metrics::worker_slots(&self.name, slots);
         let Some(ready) = self.wait_until_ready(&shutdown).await else {
             return Ok(());
         };
-        let wake = Arc::new(Notify::new());
-        let listener = tokio::spawn(listen(self.db.clone(), Arc::clone(&wake), shutdown.clone()));
         let heartbeat = {
             let (db, name, slots) = (self.db.clone(), self.name.clone(), slots as i32);
             tokio::spawn(async move {
@@ -148,22 +158,36 @@ impl Worker {
                 }
             })
         };
+        let dispatcher = tokio::spawn(broker::dispatch(
+            self.db.clone(),
+            self.broker.clone(),
+            shutdown.clone(),
+        ));
         let cpus = std::thread::available_parallelism().map(usize::from).unwrap_or(1);
-        let mut tasks = Vec::new();
-        for slot in 0..slots {
-            let worker = self.clone();
-            let ready = ready.clone();
-            let cpuset = (self.pin_cpus && slot < cpus).then(|| slot.to_string());
-            let (wake, shutdown) = (Arc::clone(&wake), shutdown.clone());
-            tasks.push(tokio::spawn(async move {
-                worker.slot(slot, ready, cpuset, wake, shutdown).await
-            }));
-        }
-        tracing::info!(slots, worker = %self.name, "judge worker started");
-        for task in tasks {
-            task.await?;
-        }
-        listener.abort();
+        let free = Slots::new(slots, self.pin_cpus.then_some(cpus));
+        tracing::info!(slots, worker = %self.name, broker = self.broker.kind(), "judge worker started");
+        let handler = {
+            let (worker, free, shutdown) = (self.clone(), free.clone(), shutdown.clone());
+            move |wake: Wake| {
+                let (worker, ready, free, shutdown) =
+                    (worker.clone(), ready.clone(), free.clone(), shutdown.clone());
+                async move {
+                    tracing::trace!(kind = %wake.kind, id = %wake.id, "woken");
+                    let Some(slot) = free.take().await else { return };
+                    // On a task of its own, so that a consumer rebuilt after a broker failure
+                    // never cancels a judging; the slot goes back when it ends.
+                    let work = tokio::spawn(async move {
+                        worker.claim_and_work(&ready, &slot, &shutdown).await;
+                        drop(slot);
+                    });
+                    let _ = work.await;
+                }
+            }
+        };
+        broker::consume(&self.broker, &self.name, slots, shutdown.clone(), handler).await;
+        // The judgings in hand finish (each is bounded by its problem's limits).
+        free.drain(slots).await;
+        let _ = dispatcher.await;
         heartbeat.abort();
         if let Err(err) = queue::sign_off(&self.db, &self.name).await {
             tracing::warn!(error = %err, "cannot sign the worker off");
@@ -172,32 +196,30 @@ impl Worker {
         Ok(())
     }
 
-    async fn slot(
-        &self,
-        slot: usize,
-        ready: Ready,
-        cpuset: Option<String>,
-        wake: Arc<Notify>,
-        shutdown: CancellationToken,
-    ) {
-        while !shutdown.is_cancelled() {
-            // Playground runs first: someone is waiting for each, and each is one short test.
+    /// Claims the best ready job and works on it: a playground run first (someone is waiting
+    /// for each, and each is one short test), then the derivation of an imported package's
+    /// missing time limit (its problem waits for it to be published), then a judging. Nothing
+    /// ready (another slot took it) is fine: the message was a duplicate.
+    async fn claim_and_work(&self, ready: &Ready, slot: &Slot, shutdown: &CancellationToken) {
+        let cpuset = slot.cpuset.clone();
+        for _ in 0..CLAIM_TRIES {
+            if shutdown.is_cancelled() {
+                return;
+            }
             let claimed = match queue::claim_run(&self.db, &self.name, self.lease).await {
                 Ok(Some(job)) => {
-                    tracing::debug!(slot, run = %job.lease.run_id, attempt = job.lease.attempts, "claimed a run");
+                    tracing::debug!(slot = slot.index, run = %job.lease.run_id, attempt = job.lease.attempts, "claimed a run");
                     let _busy = metrics::slot_busy(&self.name);
-                    self.run_program(&ready, job, cpuset.clone()).await;
-                    continue;
+                    self.run_program(ready, job, cpuset).await;
+                    return;
                 }
                 Ok(None) => match crate::problems::time_limits::claim(&self.db, &self.name, self.lease).await
                 {
-                    // Then the limits of imported packages that gave none: their problems wait
-                    // for them to be published.
                     Ok(Some(lease)) => {
-                        tracing::debug!(slot, problem = %lease.problem_id, "claimed a time limit to derive");
+                        tracing::debug!(slot = slot.index, problem = %lease.problem_id, "claimed a time limit to derive");
                         let _busy = metrics::slot_busy(&self.name);
-                        self.derive_time_limit(&ready, lease, cpuset.clone()).await;
-                        continue;
+                        self.derive_time_limit(ready, lease, cpuset).await;
+                        return;
                     }
                     Ok(None) => queue::claim(&self.db, &self.name, self.lease).await,
                     Err(err) => Err(err),
@@ -206,18 +228,14 @@ impl Worker {
             };
             match claimed {
                 Ok(Some(lease)) => {
-                    tracing::debug!(slot, judging = %lease.judging_id, attempt = lease.attempts, "claimed");
+                    tracing::debug!(slot = slot.index, judging = %lease.judging_id, attempt = lease.attempts, "claimed");
                     let _busy = metrics::slot_busy(&self.name);
-                    self.judge(&ready, lease, cpuset.clone()).await;
+                    self.judge(ready, lease, cpuset).await;
+                    return;
                 }
-                Ok(None) => {
-                    tokio::select! {
-                        () = wake.notified() => {}
-                        () = tokio::time::sleep(Duration::from_secs(2)) => {}
-                        () = shutdown.cancelled() => {}
-                    }
-                }
+                Ok(None) => return,
                 Err(err) => {
+                    // PostgreSQL restarting, perhaps: the job, if any, waits in its row.
                     tracing::warn!(error = %err, "cannot claim a judge job");
                     tokio::time::sleep(Duration::from_secs(1)).await;
                 }
@@ -395,31 +413,6 @@ async fn keep_lease(db: PgPool, lease: impl Renewable + std::fmt::Debug, duratio
                 return;
             }
             Err(err) => tracing::warn!(error = %err, "cannot renew a lease"),
-        }
-    }
-}
-
-/// Wakes a slot whenever a job is queued; reconnects when the connection drops.
-async fn listen(db: PgPool, wake: Arc<Notify>, shutdown: CancellationToken) {
-    while !shutdown.is_cancelled() {
-        let listener = async {
-            let mut listener = PgListener::connect_with(&db).await?;
-            listener.listen(queue::JOBS_CHANNEL).await?;
-            loop {
-                listener.recv().await?;
-                wake.notify_one();
-            }
-            #[allow(unreachable_code)]
-            Ok::<(), sqlx::Error>(())
-        };
-        tokio::select! {
-            result = listener => {
-                if let Err(err) = result {
-                    tracing::warn!(error = %err, "lost the job notifications; reconnecting");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                }
-            }
-            () = shutdown.cancelled() => return,
         }
     }
 }

@@ -166,6 +166,21 @@ struct WorkerProcess {
 
 impl WorkerProcess {
     fn start(database_url: &str, slots: usize, lease_secs: u64) -> Self {
+        Self::start_on(
+            &crate::helpers::TestBroker::Postgres,
+            database_url,
+            slots,
+            lease_secs,
+        )
+    }
+
+    /// A worker process whose judge queue runs on `broker`.
+    fn start_on(
+        broker: &crate::helpers::TestBroker,
+        database_url: &str,
+        slots: usize,
+        lease_secs: u64,
+    ) -> Self {
         let services = services();
         let scratch = std::env::temp_dir().join(format!("coderank-worker-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&scratch).expect("a scratch directory");
@@ -181,6 +196,7 @@ impl WorkerProcess {
             .env("CODERANK_CACHE_DIR", scratch.join("cache"))
             .env("CODERANK_PIN_CPUS", "false")
             .env("CODERANK_LOG", "info")
+            .envs(broker.env())
             .stdin(std::process::Stdio::null())
             .stdout(file.try_clone().expect("a log file"))
             .stderr(file)

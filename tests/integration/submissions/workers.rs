@@ -11,7 +11,7 @@ use super::{
     accepted_id, count, echo_problem, finished, get_json, import_sample, submit, submit_ok, token,
     WorkerProcess, APLUSB_PY, APLUSB_PY_SLOW, ECHO_PY, PASSWORD,
 };
-use crate::helpers::{accounts_config, spawn_app, AppOptions};
+use crate::helpers::{accounts_config, socket_of, spawn_app, AppOptions, Proxy, TestBroker};
 
 /// Logs every change of a judging to `finished` in a table of the test's database, so that a
 /// judging recorded twice (by two workers, or twice by one) shows up as two rows.
@@ -91,14 +91,28 @@ async fn wait_for_count(
 
 #[tokio::test]
 async fn a_worker_killed_mid_judging_is_replaced_and_the_submission_is_judged_once() {
-    let app = spawn_app(AppOptions::default()).await;
+    kill_a_worker_mid_judging(TestBroker::Postgres).await;
+}
+
+#[tokio::test]
+async fn a_worker_killed_mid_judging_is_replaced_and_the_submission_is_judged_once_over_rabbitmq() {
+    kill_a_worker_mid_judging(TestBroker::amqp()).await;
+}
+
+/// kill -9 of a worker while its sandbox runs tests; a successor judges the submission once.
+async fn kill_a_worker_mid_judging(broker: TestBroker) {
+    let app = spawn_app(AppOptions {
+        broker: Some(broker.clone()),
+        ..AppOptions::default()
+    })
+    .await;
     import_sample(&app, "aplusb").await;
     let db = app.db().await;
     log_finishes(&db).await;
     let user = token(&app.register("patient@example.org", PASSWORD).await);
     let id = submit_ok(&app, &user, "aplusb", "python3", APLUSB_PY_SLOW).await;
 
-    let mut doomed = WorkerProcess::start(&app.database_url, 1, 3);
+    let mut doomed = WorkerProcess::start_on(&broker, &app.database_url, 1, 3);
     let doomed_pid = doomed.pid();
     let owned = format!("label=coderank.owner-pid={doomed_pid}");
     let containers = || {
@@ -124,7 +138,7 @@ async fn a_worker_killed_mid_judging_is_replaced_and_the_submission_is_judged_on
     doomed.kill();
     assert!(!containers().is_empty(), "the sandbox went away with its worker");
 
-    let mut successor = WorkerProcess::start(&app.database_url, 1, 3);
+    let mut successor = WorkerProcess::start_on(&broker, &app.database_url, 1, 3);
     wait_for_count(
         &db,
         "SELECT count(*) FROM judgings WHERE status = 'finished'",
@@ -143,11 +157,23 @@ async fn a_worker_killed_mid_judging_is_replaced_and_the_submission_is_judged_on
 #[tokio::test]
 #[ignore = "restarts the shared PostgreSQL cluster, failing any test that runs meanwhile: run alone with `-- --ignored`"]
 async fn submissions_in_flight_when_postgresql_restarts_are_each_judged_once() {
+    restart_postgresql_under_load(TestBroker::Postgres).await;
+}
+
+#[tokio::test]
+#[ignore = "restarts the shared PostgreSQL cluster, failing any test that runs meanwhile: run alone with `-- --ignored`"]
+async fn submissions_in_flight_when_postgresql_restarts_are_each_judged_once_over_rabbitmq() {
+    restart_postgresql_under_load(TestBroker::amqp()).await;
+}
+
+/// A PostgreSQL restart with submissions in flight and more arriving meanwhile.
+async fn restart_postgresql_under_load(broker: TestBroker) {
     let app = spawn_app(AppOptions {
         accounts: Some(AccountsConfig {
             rate_submit: "off".parse().expect("rate"),
             ..accounts_config()
         }),
+        broker: Some(broker.clone()),
         ..AppOptions::default()
     })
     .await;
@@ -160,7 +186,7 @@ async fn submissions_in_flight_when_postgresql_restarts_are_each_judged_once() {
     for _ in 0..20 {
         accepted.push(submit_ok(&app, &user, "echo", "python3", ECHO_PY).await);
     }
-    let mut worker = WorkerProcess::start(&app.database_url, 2, 3);
+    let mut worker = WorkerProcess::start_on(&broker, &app.database_url, 2, 3);
     wait_for_count(
         &db,
         "SELECT count(*) FROM judgings WHERE status = 'finished'",
@@ -224,11 +250,22 @@ async fn submissions_in_flight_when_postgresql_restarts_are_each_judged_once() {
 
 #[tokio::test]
 async fn a_burst_of_300_submissions_on_two_worker_processes_is_judged_exactly_once() {
+    burst_on_two_workers(TestBroker::Postgres).await;
+}
+
+#[tokio::test]
+async fn a_burst_of_300_submissions_on_two_worker_processes_is_judged_exactly_once_over_rabbitmq() {
+    burst_on_two_workers(TestBroker::amqp()).await;
+}
+
+/// 300 submissions from three users over two worker processes.
+async fn burst_on_two_workers(broker: TestBroker) {
     let app = spawn_app(AppOptions {
         accounts: Some(AccountsConfig {
             rate_submit: "off".parse().expect("rate"),
             ..accounts_config()
         }),
+        broker: Some(broker.clone()),
         ..AppOptions::default()
     })
     .await;
@@ -242,8 +279,8 @@ async fn a_burst_of_300_submissions_on_two_worker_processes_is_judged_exactly_on
             &app.register(&format!("burst{n}@example.org"), PASSWORD).await,
         ));
     }
-    let mut first = WorkerProcess::start(&app.database_url, 1, 10);
-    let mut second = WorkerProcess::start(&app.database_url, 1, 10);
+    let mut first = WorkerProcess::start_on(&broker, &app.database_url, 1, 10);
+    let mut second = WorkerProcess::start_on(&broker, &app.database_url, 1, 10);
     // Twenty requests in flight at a time: the test app's pool has four connections, and 300
     // requests at once would wait longer than its acquire timeout (a 500, not a queued job).
     let ids: std::collections::HashSet<String> = futures::stream::iter(0..300)
@@ -322,4 +359,77 @@ async fn a_worker_without_a_docker_engine_claims_nothing_and_readyz_names_the_un
             .is_some_and(|warning| warning.contains("no live judge worker")),
         "{readiness}"
     );
+}
+
+#[tokio::test]
+async fn submissions_made_while_rabbitmq_is_cut_off_wait_in_postgresql_and_are_judged_once_when_it_is_back() {
+    let rabbit = TestBroker::amqp();
+    let TestBroker::Amqp { url, .. } = &rabbit else {
+        unreachable!("an amqp broker")
+    };
+    let proxy = Proxy::start(socket_of(url)).await;
+    let broker = rabbit.via(proxy.address);
+    let app = spawn_app(AppOptions {
+        accounts: Some(AccountsConfig {
+            rate_submit: "off".parse().expect("rate"),
+            ..accounts_config()
+        }),
+        broker: Some(broker.clone()),
+        ..AppOptions::default()
+    })
+    .await;
+    let admin = app.admin_token("root@example.org", PASSWORD).await;
+    echo_problem(&app, &admin, "echo", true).await;
+    let db = app.db().await;
+    log_finishes(&db).await;
+    let user = token(&app.register("patient@example.org", PASSWORD).await);
+    let mut worker = WorkerProcess::start_on(&broker, &app.database_url, 1, 5);
+    let finished_sql = "SELECT count(*) FROM judgings WHERE status = 'finished'";
+    submit_ok(&app, &user, "echo", "python3", ECHO_PY).await;
+    wait_for_count(&db, finished_sql, 1, Duration::from_secs(120), &mut [&mut worker]).await;
+
+    proxy.cut();
+    async fn readiness(app: &crate::helpers::TestApp) -> (StatusCode, Value) {
+        let response = app.get("/readyz").await;
+        let status = response.status();
+        (status, response.json::<Value>().await.expect("JSON"))
+    }
+    let mut named = false;
+    for _ in 0..50 {
+        let (status, body) = readiness(&app).await;
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "a broker down makes the API unready: {body}"
+        );
+        let queue = &body["queue"];
+        if queue["broker"]["ok"] == false
+            && queue["warning"]
+                .as_str()
+                .is_some_and(|warning| warning.contains("queue broker"))
+        {
+            named = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(named, "/readyz never named the broker that is down");
+    for _ in 0..5 {
+        submit_ok(&app, &user, "echo", "python3", ECHO_PY).await;
+    }
+    worker.assert_alive();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        count(&db, finished_sql).await,
+        1,
+        "judged without the broker: the messages went elsewhere"
+    );
+    assert_eq!(count(&db, "SELECT count(*) FROM judge_jobs").await, 5);
+
+    proxy.restore();
+    wait_for_count(&db, finished_sql, 6, Duration::from_secs(180), &mut [&mut worker]).await;
+    assert_each_judged_exactly_once(&db, 6, "AC").await;
+    let (_, body) = readiness(&app).await;
+    assert_eq!(body["queue"]["broker"]["ok"], true, "{body}");
+    assert!(body["queue"]["warning"].is_null(), "{body}");
 }
