@@ -31,6 +31,7 @@ use super::{
 use crate::{
     docker::DockerEngine,
     judge::{
+        sandbox::WarmPool,
         cpus::CpuSet,
         engine::{self, JudgeOptions, Progress, Report},
         languages::Languages,
@@ -64,6 +65,9 @@ pub struct Worker {
     pub name: String,
     /// Pin slot k to CPU k (when the machine has that many).
     pub pin_cpus: bool,
+    /// Warm pool size and OCI runtime of the sandboxes (see `judge::sandbox::WarmPool`).
+    pub warm_pool: usize,
+    pub docker_runtime: Option<String>,
 }
 
 /// What a slot judges with, once the worker's check has passed.
@@ -71,6 +75,9 @@ pub struct Worker {
 struct Ready {
     docker: bollard::Docker,
     supervisor: Arc<[u8]>,
+    /// The slots' shared warm pool of sandboxes, closed when the worker stops.
+    pool: Option<WarmPool>,
+    runtime: Option<String>,
 }
 
 impl Worker {
@@ -92,6 +99,8 @@ impl Worker {
             lease: Duration::from_secs(config.lease_secs.max(3)),
             name: format!("{}:{}", host.trim(), std::process::id()),
             pin_cpus: config.pin_cpus,
+            warm_pool: config.warm_pool,
+            docker_runtime: config.docker_runtime.clone(),
         }
     }
 
@@ -113,7 +122,16 @@ impl Worker {
             let (findings, supervisor) = self.check().await;
             if let (true, Some(supervisor)) = (findings.ok(), supervisor) {
                 if let Ok(docker) = self.docker.client().await {
-                    return Some(Ready { docker, supervisor });
+                    let pool = (self.warm_pool > 0).then(|| {
+                        let runtime = self.docker_runtime.clone();
+                        WarmPool::new(docker.clone(), Arc::clone(&supervisor), runtime, self.warm_pool)
+                    });
+                    return Some(Ready {
+                        docker,
+                        supervisor,
+                        pool,
+                        runtime: self.docker_runtime.clone(),
+                    });
                 }
             }
             tracing::error!(
@@ -162,6 +180,9 @@ impl Worker {
         tracing::info!(slots, worker = %self.name, "judge worker started");
         for task in tasks {
             task.await?;
+        }
+        if let Some(pool) = &ready.pool {
+            pool.close().await;
         }
         listener.abort();
         heartbeat.abort();
@@ -380,6 +401,8 @@ impl Worker {
 /// What a slot judges with: its supervisor, pinned to its CPU when it has one.
 fn judge_options(ready: &Ready, cpuset: Option<String>) -> anyhow::Result<JudgeOptions> {
     let mut options = JudgeOptions::new(Arc::clone(&ready.supervisor));
+    options.pool = ready.pool.clone();
+    options.runtime = ready.runtime.clone();
     options.cpuset = cpuset.as_deref().map(str::parse::<CpuSet>).transpose()?;
     Ok(options)
 }
