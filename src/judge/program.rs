@@ -222,8 +222,15 @@ impl<'a> Program<'a> {
         let Some(sandbox) = self.sandbox.as_mut() else {
             bail!("no sandbox");
         };
-        sandbox.seal(FILES_TIME).await?;
-        sandbox.set_memory_mb(self.tests_memory_mb).await
+        // The seal goes over the attach stream and the memory through the engine's API: side by
+        // side, both done before the first test.
+        let (docker, id) = (sandbox.docker().clone(), sandbox.id().to_owned());
+        let (sealed, lowered) = tokio::join!(
+            sandbox.seal(FILES_TIME),
+            super::sandbox::set_memory_mb(&docker, &id, self.tests_memory_mb)
+        );
+        sealed?;
+        lowered
     }
 }
 

@@ -31,7 +31,8 @@ fn docker() -> bollard::Docker {
 
 /// A pool of `size` per shape, and judging options that use it.
 fn pool(docker: &bollard::Docker, size: usize) -> (WarmPool, JudgeOptions) {
-    let supervisor: Arc<[u8]> = read_supervisor(std::env::var_os("CODERANK_SUPERVISOR").map(Into::into)).expect("the supervisor (CODERANK_SUPERVISOR)");
+    let supervisor: Arc<[u8]> = read_supervisor(std::env::var_os("CODERANK_SUPERVISOR").map(Into::into))
+        .expect("the supervisor (CODERANK_SUPERVISOR)");
     let pool = WarmPool::new(docker.clone(), Arc::clone(&supervisor), None, size);
     let mut options = JudgeOptions::new(supervisor);
     options.pool = Some(pool.clone());
@@ -146,7 +147,10 @@ async fn a_pooled_sandbox_killed_while_waiting_gives_way_to_a_fresh_one() {
         .expect("kill the waiting sandbox");
 
     assert_eq!(judge_python(&docker, &options, APLUSB_PY).await, Verdict::Ac);
-    assert!(!exists(&docker, &waiting[0]).await, "the dead sandbox was removed");
+    assert!(
+        !exists(&docker, &waiting[0]).await,
+        "the dead sandbox was removed"
+    );
     let refilled = ready(&pool, 1).await;
     assert_ne!(refilled, waiting);
     pool.close().await;

@@ -332,16 +332,12 @@ impl Sandbox {
     /// Changes the container's memory (and memory + swap) limit, e.g. down to the tests' limit
     /// once the compiler, which may need more, is done.
     pub async fn set_memory_mb(&mut self, memory_mb: u64) -> anyhow::Result<()> {
-        let bytes = i64::try_from(memory_mb.saturating_mul(1 << 20)).unwrap_or(i64::MAX);
-        let update = bollard::models::ContainerUpdateBody {
-            memory: Some(bytes),
-            memory_swap: Some(bytes),
-            ..Default::default()
-        };
-        self.docker
-            .update_container(&self.id, update)
-            .await
-            .with_context(|| format!("cannot set the sandbox's memory to {memory_mb} MiB"))
+        set_memory_mb(&self.docker, &self.id, memory_mb).await
+    }
+
+    /// The engine the sandbox lives on.
+    pub fn docker(&self) -> &Docker {
+        &self.docker
     }
 
     /// Removes the container (killing whatever runs in it). Always call this; dropping a
@@ -371,6 +367,20 @@ impl Drop for Sandbox {
             });
         }
     }
+}
+
+/// Changes container `id`'s memory (and memory + swap) limit.
+pub async fn set_memory_mb(docker: &Docker, id: &str, memory_mb: u64) -> anyhow::Result<()> {
+    let bytes = i64::try_from(memory_mb.saturating_mul(1 << 20)).unwrap_or(i64::MAX);
+    let update = bollard::models::ContainerUpdateBody {
+        memory: Some(bytes),
+        memory_swap: Some(bytes),
+        ..Default::default()
+    };
+    docker
+        .update_container(id, update)
+        .await
+        .with_context(|| format!("cannot set the sandbox's memory to {memory_mb} MiB"))
 }
 
 /// `work` within `deadline`, or [`SandboxError::TimedOut`].

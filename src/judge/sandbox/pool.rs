@@ -189,7 +189,11 @@ impl WarmPool {
         }
         let ready: Vec<Sandbox> = {
             let mut state = self.inner.lock();
-            state.shapes.drain().flat_map(|(_, waiting)| waiting.ready).collect()
+            state
+                .shapes
+                .drain()
+                .flat_map(|(_, waiting)| waiting.ready)
+                .collect()
         };
         futures::future::join_all(ready.into_iter().map(remove)).await;
     }
@@ -252,7 +256,9 @@ impl WarmPool {
 impl Inner {
     /// The state; a panic elsewhere while holding it leaves nothing half-done worth refusing.
     fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

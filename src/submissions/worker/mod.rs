@@ -31,11 +31,11 @@ use super::{
 use crate::{
     docker::DockerEngine,
     judge::{
-        sandbox::WarmPool,
         cpus::CpuSet,
         engine::{self, JudgeOptions, Progress, Report},
         languages::Languages,
         package::ProblemPackage,
+        sandbox::WarmPool,
         source::Source,
     },
     problems::{cache::TestDataCache, export, records as problems},
