@@ -98,9 +98,14 @@ async fn files_and_processes_a_program_leaves_behind_do_not_reach_the_next_judgi
     let (pool, options) = pool(&docker, 2);
     assert_eq!(judge_python(&docker, &options, APLUSB_PY).await, Verdict::Ac);
     ready(&pool, 2).await;
-    // Leaves files in every writable place and a detached process named "left-behind".
+    // Leaves files in every writable place and a detached process named "left-behind", and
+    // uses up pids (which a container keeps counting: its next program's pid would show it).
     let hostile = r#"
 import os
+for _ in range(250):
+    if os.fork() == 0:
+        os._exit(0)
+    os.wait()
 for path in ("/tmp/left-behind", "/dev/shm/left-behind", "/tmp/../tmp/.left-behind"):
     try:
         open(path, "w").write("x")
@@ -128,6 +133,8 @@ for pid in filter(str.isdigit, os.listdir("/proc")):
             seen.append(pid)
     except OSError:
         pass
+if os.getpid() > 200:
+    seen.append("pid %d" % os.getpid())
 a, b = map(int, input().split())
 print(a + b if not seen else -1)
 "#;
