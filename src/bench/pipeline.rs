@@ -2,7 +2,8 @@
 //! sandbox → verdict) on this machine, with an in-process server and its workers, in a scratch
 //! database. Rows: throughput with a burst of submissions, latency from submit to final verdict
 //! for Python and C++ A+B one at a time, and the leaderboard's response time with 100 000
-//! submissions behind it. Figures go in README.
+//! submissions behind it; the judging rows for the warm pool off and on, under the engine's
+//! default runtime and `crun`, side by side. Figures go in README.
 
 use std::time::{Duration, Instant};
 
@@ -30,8 +31,118 @@ pub struct PipelineArgs {
     pub serve: ServeConfig,
 }
 
-/// Runs the pipeline benchmark against a scratch database next to the configured one.
-pub async fn pipeline(mut config: ServeConfig, burst: usize, samples: usize) -> anyhow::Result<()> {
+/// One configuration of the judge the pipeline is measured with.
+struct Variant {
+    /// Sandboxes kept ready per shape (0: every judging starts its own).
+    warm_pool: usize,
+    /// The OCI runtime (`None`: the engine's default).
+    runtime: Option<String>,
+}
+
+impl Variant {
+    fn name(&self) -> String {
+        let pool = match self.warm_pool {
+            0 => "pool off".to_owned(),
+            size => format!("pool {size}"),
+        };
+        format!("{pool}, {}", self.runtime.as_deref().unwrap_or("default runtime"))
+    }
+}
+
+/// What one variant measured.
+struct Figures {
+    burst_per_s: f64,
+    python_p50_ms: f64,
+    cpp_p50_ms: f64,
+}
+
+/// Runs the pipeline benchmark against a scratch database next to the configured one, once
+/// per variant (the warm pool off and on, under the engine's default runtime and, when the
+/// engine has it and it can start a sandbox, `crun`), each with a server of its own, then
+/// prints the variants side by side.
+pub async fn pipeline(config: ServeConfig, burst: usize, samples: usize) -> anyhow::Result<()> {
+    let pool_size = config.submissions.judge.warm_pool.max(1);
+    let mut runtimes = vec![config.submissions.judge.docker_runtime.clone()];
+    if runtimes[0].as_deref() != Some("crun") {
+        match runtime_works(&config, "crun").await {
+            Ok(()) => runtimes.push(Some("crun".to_owned())),
+            Err(err) => println!("crun is left out: {err:#}"),
+        }
+    }
+    let mut results = Vec::new();
+    for (index, runtime) in runtimes.into_iter().enumerate() {
+        for warm_pool in [0, pool_size] {
+            let variant = Variant {
+                warm_pool,
+                runtime: runtime.clone(),
+            };
+            println!("\n== {} ==", variant.name());
+            let leaderboard = index == 0 && warm_pool == 0;
+            let figures = run_variant(config.clone(), &variant, burst, samples, leaderboard).await?;
+            results.push((variant, figures));
+        }
+    }
+    println!("\nside by side (burst of {burst}, {samples} runs per language):");
+    println!(
+        "{:<32} {:>14} {:>14} {:>12}",
+        "variant", "Python p50", "C++ p50", "burst"
+    );
+    let baseline = results.first().map(|(_, figures)| figures.burst_per_s);
+    for (variant, figures) in &results {
+        let gain = baseline
+            .filter(|base| *base > 0.0)
+            .map(|base| (figures.burst_per_s / base - 1.0) * 100.0)
+            .unwrap_or(0.0);
+        println!(
+            "{:<32} {:>11.0} ms {:>11.0} ms {:>7.2} /s  ({gain:+.0} %)",
+            variant.name(),
+            figures.python_p50_ms,
+            figures.cpp_p50_ms,
+            figures.burst_per_s
+        );
+    }
+    Ok(())
+}
+
+/// Whether the engine has `runtime` registered and can start a sandbox under it.
+async fn runtime_works(config: &ServeConfig, runtime: &str) -> anyhow::Result<()> {
+    let docker = crate::docker::DockerEngine::new(&config.docker)?.client().await?;
+    let info = docker.info().await.context("cannot ask the Docker engine")?;
+    let registered = info.runtimes.unwrap_or_default();
+    anyhow::ensure!(
+        registered.contains_key(runtime),
+        "the Docker engine has no runtime {runtime} (scripts/bootstrap registers it)"
+    );
+    let supervisor = crate::judge::sandbox::read_supervisor(config.submissions.judge.supervisor.clone())?;
+    let spec = crate::judge::sandbox::SandboxSpec {
+        image: crate::judge::languages::Languages::table()
+            .get("python3")?
+            .image
+            .clone(),
+        memory_mb: 256,
+        tmp_mb: 64,
+        shm_mb: 16,
+        work_mb: 64,
+        pids_limit: 64,
+        cpuset: None,
+        purpose: "bench",
+        seccomp: crate::judge::seccomp::base(),
+        pipes_volume: None,
+    };
+    let mut sandbox = crate::judge::sandbox::Sandbox::start_on(&docker, &spec, &supervisor, Some(runtime))
+        .await
+        .with_context(|| format!("{runtime} cannot start a sandbox on this engine"))?;
+    sandbox.remove().await;
+    Ok(())
+}
+
+async fn run_variant(
+    mut config: ServeConfig,
+    variant: &Variant,
+    burst: usize,
+    samples: usize,
+    leaderboard: bool,
+) -> anyhow::Result<Figures> {
     let admin_pool = crate::db::connect(&config.database).await?;
     sqlx::query("DROP DATABASE IF EXISTS coderank_bench WITH (FORCE)")
         .execute(&admin_pool)
@@ -39,6 +150,7 @@ pub async fn pipeline(mut config: ServeConfig, burst: usize, samples: usize) -> 
     sqlx::query("CREATE DATABASE coderank_bench")
         .execute(&admin_pool)
         .await?;
+    admin_pool.close().await;
     let mut url = url::Url::parse(secrecy::ExposeSecret::expose_secret(&config.database.url))?;
     url.set_path("/coderank_bench");
     config.database.url = url.to_string().into();
@@ -47,13 +159,15 @@ pub async fn pipeline(mut config: ServeConfig, burst: usize, samples: usize) -> 
     config.accounts.rate_register = "off".parse().map_err(anyhow::Error::msg)?;
     let slots = std::thread::available_parallelism().map(usize::from).unwrap_or(1);
     config.submissions.workers = slots;
+    config.submissions.judge.warm_pool = variant.warm_pool;
+    config.submissions.judge.docker_runtime = variant.runtime.clone();
     let server = crate::server::Server::build(config.clone()).await?;
     let base = format!("http://{}", server.local_addr()?);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let serving = tokio::spawn(server.run(async move {
         let _ = stopped.await;
     }));
-    let result = measure(&config, &base, slots, burst, samples).await;
+    let result = measure(&config, &base, slots, burst, samples, leaderboard).await;
     let _ = stop.send(());
     serving.await??;
     result
@@ -65,7 +179,8 @@ async fn measure(
     slots: usize,
     burst: usize,
     samples: usize,
-) -> anyhow::Result<()> {
+    leaderboard: bool,
+) -> anyhow::Result<Figures> {
     let db = crate::db::connect(&config.database).await?;
     import_aplusb(&db, &config.storage, config).await?;
     let client = reqwest::Client::new();
@@ -73,10 +188,12 @@ async fn measure(
     println!("pipeline: in-process server, {slots} judging slot(s), A+B with 11 tests");
     println!("{:<52} {:>12}", "measurement", "result");
 
-    // Warm the images, the test-data cache and the connection pools.
+    // Warm the images, the test-data cache, the connection pools and the warm pool.
     for (language, source) in [("python3", APLUSB_PY), ("cpp", APLUSB_CPP)] {
-        let id = submit(&client, base, &token, language, source).await?;
-        wait(&client, base, &token, &id).await?;
+        for _ in 0..slots {
+            let id = submit(&client, base, &token, language, source).await?;
+            wait(&client, base, &token, &id).await?;
+        }
     }
 
     let started = Instant::now();
@@ -88,21 +205,26 @@ async fn measure(
         wait(&client, base, &token, id).await?;
     }
     let elapsed = started.elapsed().as_secs_f64();
+    let burst_per_s = burst as f64 / elapsed;
     println!(
         "{:<52} {:>9.2} /s  ({burst} in {elapsed:.1} s)",
         format!("throughput, {burst} Python submissions at once"),
-        burst as f64 / elapsed
+        burst_per_s
     );
 
+    let mut p50 = Vec::new();
     for (language, source) in [("python3", APLUSB_PY), ("cpp", APLUSB_CPP)] {
         let mut latencies = Vec::with_capacity(samples);
         for _ in 0..samples {
+            // As a submission arriving on its own would find it: the pool refilled.
+            tokio::time::sleep(Duration::from_millis(300)).await;
             let started = Instant::now();
             let id = submit(&client, base, &token, language, source).await?;
             wait(&client, base, &token, &id).await?;
             latencies.push(started.elapsed().as_secs_f64() * 1000.0);
         }
         latencies.sort_by(f64::total_cmp);
+        p50.push(percentile(&latencies, 0.5));
         println!(
             "{:<52} {:>9.0} ms  (p99 {:.0} ms, {samples} runs)",
             format!("submit → verdict, {language}, one at a time, p50"),
@@ -110,8 +232,18 @@ async fn measure(
             percentile(&latencies, 0.99)
         );
     }
+    if leaderboard {
+        leaderboard_row(&client, base, &db).await?;
+    }
+    Ok(Figures {
+        burst_per_s,
+        python_p50_ms: p50.first().copied().unwrap_or(0.0),
+        cpp_p50_ms: p50.get(1).copied().unwrap_or(0.0),
+    })
+}
 
-    let submissions = fill_history(&db).await?;
+async fn leaderboard_row(client: &reqwest::Client, base: &str, db: &sqlx::PgPool) -> anyhow::Result<()> {
+    let submissions = fill_history(db).await?;
     let mut timings = Vec::new();
     for _ in 0..20 {
         let started = Instant::now();

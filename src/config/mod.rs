@@ -217,6 +217,17 @@ pub struct JudgeWorkerConfig {
     #[arg(long, env = "CODERANK_PIN_CPUS", default_value_t = true, action = clap::ArgAction::Set)]
     pub pin_cpus: bool,
 
+    /// Sandboxes kept started and ready per language, problem limits and slot (the warm pool;
+    /// README "The sandbox"). Each is used by one judging, then removed and replaced in the
+    /// background. 0 turns the pool off.
+    #[arg(long, env = "CODERANK_WARM_POOL", default_value_t = 1)]
+    pub warm_pool: usize,
+
+    /// The OCI runtime sandboxes run under, as registered with the Docker engine (`runc`,
+    /// `crun`); default: the engine's default runtime (docs/decisions.md says why).
+    #[arg(long, env = "CODERANK_DOCKER_RUNTIME")]
+    pub docker_runtime: Option<String>,
+
     #[command(flatten)]
     pub queue: QueueConfig,
 }

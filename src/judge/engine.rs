@@ -165,6 +165,8 @@ pub async fn judge(
         limits.memory_mb,
         tests_memory_mb,
     );
+    program.pool = options.pool.clone();
+    program.runtime = options.runtime.clone();
     let redactor = Redactor::for_engine(docker).await;
     let judging = Judging {
         package,

@@ -27,6 +27,10 @@ pub struct JudgeOptions {
     /// The FIFO volume of an interactive judging, mounted in both its sandboxes (set by the
     /// engine, see `judge::interactive`).
     pub pipes_volume: Option<String>,
+    /// The worker's warm pool of sandboxes (`None`: every sandbox is started fresh).
+    pub pool: Option<crate::judge::sandbox::WarmPool>,
+    /// The OCI runtime sandboxes run under (`None`: the engine's default).
+    pub runtime: Option<String>,
 }
 
 impl JudgeOptions {
@@ -37,6 +41,8 @@ impl JudgeOptions {
             pids_limit: 128,
             cpuset: None,
             pipes_volume: None,
+            pool: None,
+            runtime: None,
         }
     }
 }

@@ -3,6 +3,10 @@
 //! cannot clean up after the last program), in which case the test it broke on gets a verdict
 //! and the next test runs in a fresh sandbox, compiled again. A judging starts at most
 //! [`MAX_SANDBOXES`] sandboxes, so a program that breaks every one cannot make it loop.
+//!
+//! With a warm pool, a sandbox is taken from it when it has one ready; a pooled sandbox that
+//! turns out dead (its first exchange fails) is removed and a fresh one started in its place,
+//! once, without counting against the judging.
 
 use std::time::Duration;
 
@@ -13,7 +17,7 @@ use coderank_supervisor::protocol::{Limits, RunRequest, Termination, Workdir};
 use super::{
     limits::{request, transfer_time},
     report::CompileReport,
-    sandbox::{RunOutput, Sandbox, SandboxError, SandboxSpec},
+    sandbox::{RunOutput, Sandbox, SandboxError, SandboxSpec, WarmPool},
     source::Build,
     verdict::Verdict,
 };
@@ -48,6 +52,10 @@ pub struct Program<'a> {
     /// The container's memory once compiling is done.
     pub tests_memory_mb: u64,
     pub sandbox: Option<Sandbox>,
+    /// Where sandboxes come from when it has them ready (`None`: always started fresh).
+    pub pool: Option<WarmPool>,
+    /// The OCI runtime of freshly started sandboxes (`None`: the engine's default).
+    pub runtime: Option<String>,
     started: u32,
 }
 
@@ -71,6 +79,8 @@ impl<'a> Program<'a> {
             memory_mb,
             tests_memory_mb,
             sandbox: None,
+            pool: None,
+            runtime: None,
             started: 0,
         }
     }
@@ -151,16 +161,29 @@ impl<'a> Program<'a> {
             bail!("the program broke {MAX_SANDBOXES} sandboxes");
         }
         self.started += 1;
-        let sandbox = tokio::time::timeout(
-            START_TIME,
-            Sandbox::start(self.docker, &self.spec, self.supervisor),
-        )
-        .await
-        .with_context(|| format!("the sandbox did not start within {} s", START_TIME.as_secs()))??;
-        let sandbox = self.sandbox.insert(sandbox);
-        for (name, body) in &self.build.files {
-            sandbox.write_file(name, body, false, FILES_TIME).await?;
+        if let Some(warm) = self.pool.as_ref().and_then(|pool| pool.take(&self.spec)) {
+            let sandbox = self.sandbox.insert(warm);
+            match write_sources(sandbox, self.build).await {
+                Ok(()) => return self.compile_here().await,
+                Err(err) => {
+                    tracing::warn!(error = %err, container = sandbox.id(), "a pool sandbox was broken; starting a fresh one");
+                    self.discard().await;
+                }
+            }
         }
+        let starting = Sandbox::start_on(self.docker, &self.spec, self.supervisor, self.runtime.as_deref());
+        let sandbox = tokio::time::timeout(START_TIME, starting)
+            .await
+            .with_context(|| format!("the sandbox did not start within {} s", START_TIME.as_secs()))??;
+        write_sources(self.sandbox.insert(sandbox), self.build).await?;
+        self.compile_here().await
+    }
+
+    /// Compiles in the sandbox, whose sources are written.
+    async fn compile_here(&mut self) -> anyhow::Result<Option<CompileReport>> {
+        let Some(sandbox) = self.sandbox.as_mut() else {
+            bail!("no sandbox");
+        };
         let Some(compile) = &self.build.compile else {
             return Ok(None);
         };
@@ -199,9 +222,24 @@ impl<'a> Program<'a> {
         let Some(sandbox) = self.sandbox.as_mut() else {
             bail!("no sandbox");
         };
-        sandbox.seal(FILES_TIME).await?;
-        sandbox.set_memory_mb(self.tests_memory_mb).await
+        // The seal goes over the attach stream and the memory through the engine's API: side by
+        // side, both done before the first test.
+        let (docker, id) = (sandbox.docker().clone(), sandbox.id().to_owned());
+        let (sealed, lowered) = tokio::join!(
+            sandbox.seal(FILES_TIME),
+            super::sandbox::set_memory_mb(&docker, &id, self.tests_memory_mb)
+        );
+        sealed?;
+        lowered
     }
+}
+
+/// Writes the submission's files into `/work`.
+async fn write_sources(sandbox: &mut Sandbox, build: &Build<'_>) -> Result<(), SandboxError> {
+    for (name, body) in &build.files {
+        sandbox.write_file(name, body, false, FILES_TIME).await?;
+    }
+    Ok(())
 }
 
 fn failed_compile(why: &str) -> CompileReport {

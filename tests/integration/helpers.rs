@@ -274,6 +274,10 @@ pub fn submissions_config(workers: usize, lease_secs: Option<u64>) -> Submission
             supervisor: std::env::var_os("CODERANK_SUPERVISOR").map(PathBuf::from),
             pin_cpus: false,
             queue: TestBroker::Postgres.config(),
+            // Off: a test's runtime ends without the worker's shutdown, which would leave the
+            // pool's containers behind; tests/integration/warm_pool.rs tests the pool itself.
+            warm_pool: 0,
+            docker_runtime: None,
         },
     }
 }

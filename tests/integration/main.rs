@@ -24,4 +24,5 @@ mod problems;
 mod storage;
 mod submissions;
 mod time_limits;
+mod warm_pool;
 mod web;

@@ -87,7 +87,8 @@ impl CustomChecker {
             seccomp: seccomp::for_language(language),
             pipes_volume: options.pipes_volume.clone(),
         };
-        let mut sandbox = Sandbox::start(docker, &spec, &options.supervisor).await?;
+        let mut sandbox =
+            Sandbox::start_on(docker, &spec, &options.supervisor, options.runtime.as_deref()).await?;
         let compiled = compile(&mut sandbox, package, language, main, &sources, deadline).await;
         if let Err(err) = compiled {
             sandbox.remove().await;

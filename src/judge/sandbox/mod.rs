@@ -11,8 +11,10 @@
 //! is answered as a [`SandboxError`] so the judge can give the test a verdict and go on in a
 //! fresh container.
 
+mod pool;
 mod spec;
 
+pub use pool::{WarmPool, POOL_PURPOSE};
 pub use spec::{free_uid, SandboxSpec, PIPES_DIR, UID_LABEL};
 
 use std::{path::PathBuf, pin::Pin, sync::Arc, time::Duration};
@@ -103,10 +105,25 @@ pub struct Sandbox {
 pub use coderank_supervisor::session::RunOutput;
 
 impl Sandbox {
+    /// Starts a sandbox under the engine's default OCI runtime.
     pub async fn start(docker: &Docker, spec: &SandboxSpec, supervisor: &[u8]) -> anyhow::Result<Self> {
+        Self::start_on(docker, spec, supervisor, None).await
+    }
+
+    /// Starts a sandbox under the named OCI runtime (one the engine has registered, e.g.
+    /// `crun`), or the engine's default for `None`.
+    pub async fn start_on(
+        docker: &Docker,
+        spec: &SandboxSpec,
+        supervisor: &[u8],
+        runtime: Option<&str>,
+    ) -> anyhow::Result<Self> {
         let started = std::time::Instant::now();
         let uid = free_uid(docker).await?;
-        let host_config = spec.host_config(uid);
+        let host_config = bollard::models::HostConfig {
+            runtime: runtime.map(str::to_owned),
+            ..spec.host_config(uid)
+        };
         let blocks = supervisor.len().div_ceil(LOADER_BLOCK);
         let loader = format!(
             "dd of={SUPERVISOR_PATH} bs={LOADER_BLOCK} count={blocks} iflag=fullblock 2>/dev/null \
@@ -315,16 +332,12 @@ impl Sandbox {
     /// Changes the container's memory (and memory + swap) limit, e.g. down to the tests' limit
     /// once the compiler, which may need more, is done.
     pub async fn set_memory_mb(&mut self, memory_mb: u64) -> anyhow::Result<()> {
-        let bytes = i64::try_from(memory_mb.saturating_mul(1 << 20)).unwrap_or(i64::MAX);
-        let update = bollard::models::ContainerUpdateBody {
-            memory: Some(bytes),
-            memory_swap: Some(bytes),
-            ..Default::default()
-        };
-        self.docker
-            .update_container(&self.id, update)
-            .await
-            .with_context(|| format!("cannot set the sandbox's memory to {memory_mb} MiB"))
+        set_memory_mb(&self.docker, &self.id, memory_mb).await
+    }
+
+    /// The engine the sandbox lives on.
+    pub fn docker(&self) -> &Docker {
+        &self.docker
     }
 
     /// Removes the container (killing whatever runs in it). Always call this; dropping a
@@ -354,6 +367,20 @@ impl Drop for Sandbox {
             });
         }
     }
+}
+
+/// Changes container `id`'s memory (and memory + swap) limit.
+pub async fn set_memory_mb(docker: &Docker, id: &str, memory_mb: u64) -> anyhow::Result<()> {
+    let bytes = i64::try_from(memory_mb.saturating_mul(1 << 20)).unwrap_or(i64::MAX);
+    let update = bollard::models::ContainerUpdateBody {
+        memory: Some(bytes),
+        memory_swap: Some(bytes),
+        ..Default::default()
+    };
+    docker
+        .update_container(id, update)
+        .await
+        .with_context(|| format!("cannot set the sandbox's memory to {memory_mb} MiB"))
 }
 
 /// `work` within `deadline`, or [`SandboxError::TimedOut`].

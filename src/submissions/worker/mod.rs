@@ -39,6 +39,7 @@ use crate::{
         engine::{self, JudgeOptions, Progress, Report},
         languages::Languages,
         package::ProblemPackage,
+        sandbox::WarmPool,
         source::Source,
     },
     problems::{cache::TestDataCache, export, records as problems},
@@ -72,6 +73,9 @@ pub struct Worker {
     pub pin_cpus: bool,
     /// Carries the wake-up messages of queued jobs (see [`super::broker`]).
     pub broker: Broker,
+    /// Warm pool size and OCI runtime of the sandboxes (see `judge::sandbox::WarmPool`).
+    pub warm_pool: usize,
+    pub docker_runtime: Option<String>,
 }
 
 /// What a slot judges with, once the worker's check has passed.
@@ -79,6 +83,9 @@ pub struct Worker {
 struct Ready {
     docker: bollard::Docker,
     supervisor: Arc<[u8]>,
+    /// The slots' shared warm pool of sandboxes, closed when the worker stops.
+    pool: Option<WarmPool>,
+    runtime: Option<String>,
 }
 
 impl Worker {
@@ -102,6 +109,8 @@ impl Worker {
             name: format!("{}:{}", host.trim(), std::process::id()),
             pin_cpus: config.pin_cpus,
             broker,
+            warm_pool: config.warm_pool,
+            docker_runtime: config.docker_runtime.clone(),
         }
     }
 
@@ -123,7 +132,16 @@ impl Worker {
             let (findings, supervisor) = self.check().await;
             if let (true, Some(supervisor)) = (findings.ok(), supervisor) {
                 if let Ok(docker) = self.docker.client().await {
-                    return Some(Ready { docker, supervisor });
+                    let pool = (self.warm_pool > 0).then(|| {
+                        let runtime = self.docker_runtime.clone();
+                        WarmPool::new(docker.clone(), Arc::clone(&supervisor), runtime, self.warm_pool)
+                    });
+                    return Some(Ready {
+                        docker,
+                        supervisor,
+                        pool,
+                        runtime: self.docker_runtime.clone(),
+                    });
                 }
             }
             tracing::error!(
@@ -187,6 +205,9 @@ impl Worker {
         broker::consume(&self.broker, &self.name, slots, shutdown.clone(), handler).await;
         // The judgings in hand finish (each is bounded by its problem's limits).
         free.drain(slots).await;
+        if let Some(pool) = &ready.pool {
+            pool.close().await;
+        }
         let _ = dispatcher.await;
         heartbeat.abort();
         if let Err(err) = queue::sign_off(&self.db, &self.name).await {
@@ -398,6 +419,8 @@ impl Worker {
 /// What a slot judges with: its supervisor, pinned to its CPU when it has one.
 fn judge_options(ready: &Ready, cpuset: Option<String>) -> anyhow::Result<JudgeOptions> {
     let mut options = JudgeOptions::new(Arc::clone(&ready.supervisor));
+    options.pool = ready.pool.clone();
+    options.runtime = ready.runtime.clone();
     options.cpuset = cpuset.as_deref().map(str::parse::<CpuSet>).transpose()?;
     Ok(options)
 }

@@ -1,0 +1,285 @@
+//! The warm pool: sandboxes started before a judging needs them, so that a judging begins with
+//! its container created, started, and its supervisor loaded and greeting, instead of waiting
+//! for all that (the most of a short judging's time).
+//!
+//! A pooled sandbox is exactly the sandbox [`Sandbox::start_on`] would make for the judging:
+//! the pool is keyed by everything the container is created with (image, memory, tmpfs sizes,
+//! pids, CPUs, seccomp profile, runtime), so no limit has to be changed after the fact and a
+//! problem with other limits simply has a pool of its own. With slots pinned to CPUs, the
+//! CPU set is part of the key, which makes the pools per language and slot.
+//!
+//! Each sandbox is used by one judging and then removed (the judging removes it, as it would a
+//! fresh one): nothing a program leaves behind — files, processes, a changed `/tmp` — outlives
+//! its judging. A taken sandbox is replaced in the background, at most [`FILLERS`] starts at a
+//! time, each within [`START_TIME`]; a start that fails is not retried (the next take asks
+//! again). A sandbox that died while waiting is found out by the judging's first exchange, which
+//! then starts a fresh one (see `program`). Sandboxes that need something of their judging at
+//! creation — an interactive judging's FIFO volume — are never pooled.
+//!
+//! Pool containers are labelled `coderank=pool` with their owner process, so that a worker's
+//! start reaps those of a dead worker (`images::reap_leftovers`), and [`WarmPool::close`]
+//! removes every one at shutdown.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, MutexGuard},
+    time::Duration,
+};
+
+use bollard::Docker;
+use tokio::sync::Semaphore;
+
+use super::{Sandbox, SandboxSpec};
+
+/// The `coderank` label value of a pool's containers.
+pub const POOL_PURPOSE: &str = "pool";
+/// Shapes (sandbox settings) kept at once: past this, the least recently used one's sandboxes
+/// are removed, so problems with unusual limits do not pile up idle containers.
+const MAX_SHAPES: usize = 8;
+/// Sandboxes being started at once to refill the pool: few, so refilling does not crowd out
+/// the judgings on a small machine.
+const FILLERS: usize = 2;
+/// Time for a pool sandbox to start.
+const START_TIME: Duration = Duration::from_secs(60);
+
+/// What a sandbox is created with; sandboxes of one shape are interchangeable.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Shape {
+    image: String,
+    memory_mb: u64,
+    tmp_mb: u64,
+    shm_mb: u64,
+    work_mb: u64,
+    pids_limit: i64,
+    cpuset: Option<String>,
+    seccomp: Arc<str>,
+}
+
+impl Shape {
+    fn of(spec: &SandboxSpec) -> Self {
+        Self {
+            image: spec.image.clone(),
+            memory_mb: spec.memory_mb,
+            tmp_mb: spec.tmp_mb,
+            shm_mb: spec.shm_mb,
+            work_mb: spec.work_mb,
+            pids_limit: spec.pids_limit,
+            cpuset: spec.cpuset.as_ref().map(ToString::to_string),
+            seccomp: Arc::clone(&spec.seccomp),
+        }
+    }
+}
+
+/// A worker's warm pool; cheap to clone (every slot holds the same one).
+#[derive(Clone)]
+pub struct WarmPool {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for WarmPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WarmPool")
+            .field("size", &self.inner.size)
+            .field("runtime", &self.inner.runtime)
+            .finish_non_exhaustive()
+    }
+}
+
+struct Inner {
+    docker: Docker,
+    supervisor: Arc<[u8]>,
+    /// The OCI runtime the pool's sandboxes run under (`None`: the engine's default).
+    runtime: Option<String>,
+    /// Sandboxes kept ready per shape.
+    size: usize,
+    /// Permits to start a sandbox; [`WarmPool::close`] takes them all to wait for starts in
+    /// flight.
+    fillers: Semaphore,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    /// Set by [`WarmPool::close`]: nothing more is started or handed out.
+    closed: bool,
+    /// Counts takes, to tell the least recently used shape.
+    clock: u64,
+    shapes: HashMap<Shape, Waiting>,
+}
+
+#[derive(Default)]
+struct Waiting {
+    ready: Vec<Sandbox>,
+    /// Sandboxes being started for this shape.
+    starting: usize,
+    /// The clock at the last take.
+    used: u64,
+}
+
+impl WarmPool {
+    /// A pool keeping `size` sandboxes ready per shape (0: a pool that never holds any).
+    pub fn new(docker: Docker, supervisor: Arc<[u8]>, runtime: Option<String>, size: usize) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                docker,
+                supervisor,
+                runtime,
+                size,
+                fillers: Semaphore::new(FILLERS),
+                state: Mutex::default(),
+            }),
+        }
+    }
+
+    /// A ready sandbox made as `spec` says, if the pool holds one; either way, the shape's
+    /// pool is topped up in the background. `None` at once for what is never pooled.
+    pub fn take(&self, spec: &SandboxSpec) -> Option<Sandbox> {
+        if self.inner.size == 0 || spec.pipes_volume.is_some() {
+            return None;
+        }
+        let shape = Shape::of(spec);
+        let (taken, to_start, evicted) = {
+            let mut state = self.inner.lock();
+            if state.closed {
+                return None;
+            }
+            state.clock += 1;
+            let clock = state.clock;
+            let waiting = state.shapes.entry(shape.clone()).or_default();
+            waiting.used = clock;
+            let taken = waiting.ready.pop();
+            let to_start = self
+                .inner
+                .size
+                .saturating_sub(waiting.ready.len() + waiting.starting);
+            waiting.starting += to_start;
+            (taken, to_start, evict(&mut state))
+        };
+        for sandbox in evicted {
+            tokio::spawn(remove(sandbox));
+        }
+        for _ in 0..to_start {
+            self.fill(shape.clone(), spec.clone());
+        }
+        taken
+    }
+
+    /// The ids of the sandboxes ready now, of every shape.
+    pub fn ready_ids(&self) -> Vec<String> {
+        let state = self.inner.lock();
+        let waiting = state.shapes.values().flat_map(|waiting| &waiting.ready);
+        waiting.map(|sandbox| sandbox.id().to_owned()).collect()
+    }
+
+    /// The OCI runtime of the pool's sandboxes.
+    pub fn runtime(&self) -> Option<&str> {
+        self.inner.runtime.as_deref()
+    }
+
+    /// Stops the pool: waits for the starts in flight (each has its deadline) and removes every
+    /// sandbox it holds. Sandboxes already taken belong to their judgings.
+    pub async fn close(&self) {
+        self.inner.lock().closed = true;
+        // Starts queued before this see `closed` and give their permits back at once; starts
+        // in flight remove what they made.
+        let permits = u32::try_from(FILLERS).unwrap_or(u32::MAX);
+        let all = tokio::time::timeout(START_TIME * 2, self.inner.fillers.acquire_many(permits)).await;
+        if all.is_err() {
+            tracing::warn!("pool sandboxes were still starting at shutdown");
+        }
+        let ready: Vec<Sandbox> = {
+            let mut state = self.inner.lock();
+            state
+                .shapes
+                .drain()
+                .flat_map(|(_, waiting)| waiting.ready)
+                .collect()
+        };
+        futures::future::join_all(ready.into_iter().map(remove)).await;
+    }
+
+    /// Starts one sandbox of `shape` in the background and puts it in the pool.
+    fn fill(&self, shape: Shape, spec: SandboxSpec) {
+        let pool = self.clone();
+        tokio::spawn(async move {
+            let inner = &pool.inner;
+            let Ok(_permit) = inner.fillers.acquire().await else {
+                return;
+            };
+            let closed = inner.lock().closed;
+            let started = match closed {
+                true => None,
+                false => pool.start(&spec).await,
+            };
+            let leftover = {
+                let mut state = inner.lock();
+                let closed = state.closed;
+                match state.shapes.get_mut(&shape) {
+                    Some(waiting) if !closed => {
+                        waiting.starting = waiting.starting.saturating_sub(1);
+                        started.and_then(|sandbox| {
+                            waiting.ready.push(sandbox);
+                            None
+                        })
+                    }
+                    _ => started,
+                }
+            };
+            // Removed while the permit is held, so that `close` waits for it.
+            if let Some(sandbox) = leftover {
+                remove(sandbox).await;
+            }
+        });
+    }
+
+    async fn start(&self, spec: &SandboxSpec) -> Option<Sandbox> {
+        let spec = SandboxSpec {
+            purpose: POOL_PURPOSE,
+            ..spec.clone()
+        };
+        let inner = &self.inner;
+        let starting = Sandbox::start_on(&inner.docker, &spec, &inner.supervisor, inner.runtime.as_deref());
+        match tokio::time::timeout(START_TIME, starting).await {
+            Ok(Ok(sandbox)) => Some(sandbox),
+            Ok(Err(err)) => {
+                tracing::warn!(error = %format!("{err:#}"), image = spec.image, "cannot start a pool sandbox");
+                None
+            }
+            Err(_) => {
+                tracing::warn!(image = spec.image, "a pool sandbox did not start in time");
+                None
+            }
+        }
+    }
+}
+
+impl Inner {
+    /// The state; a panic elsewhere while holding it leaves nothing half-done worth refusing.
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Drops the least recently used shapes beyond [`MAX_SHAPES`], handing back their sandboxes
+/// for removal.
+fn evict(state: &mut State) -> Vec<Sandbox> {
+    let mut evicted = Vec::new();
+    while state.shapes.len() > MAX_SHAPES {
+        let oldest = state
+            .shapes
+            .iter()
+            .min_by_key(|(_, waiting)| waiting.used)
+            .map(|(shape, _)| shape.clone());
+        let Some(waiting) = oldest.and_then(|shape| state.shapes.remove(&shape)) else {
+            break;
+        };
+        evicted.extend(waiting.ready);
+    }
+    evicted
+}
+
+async fn remove(mut sandbox: Sandbox) {
+    sandbox.remove().await;
+}

@@ -1,0 +1,180 @@
+//! The warm pool of sandboxes (`judge::sandbox::WarmPool`) with real containers: a judging
+//! takes a pre-started sandbox and the pool is refilled; nothing a hostile program leaves in
+//! its sandbox reaches the next judging; a pooled sandbox that died while waiting gives way to
+//! a fresh one; closing the pool (what a worker does at shutdown) removes all it holds.
+
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use bollard::query_parameters::{InspectContainerOptions, KillContainerOptions};
+use coderank::judge::{
+    engine::{self, JudgeOptions},
+    languages::Languages,
+    package::ProblemPackage,
+    sandbox::{read_supervisor, WarmPool},
+    source::Source,
+    verdict::Verdict,
+};
+
+use crate::helpers::services;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const APLUSB_PY: &str = "a, b = map(int, input().split())\nprint(a + b)\n";
+
+fn docker() -> bollard::Docker {
+    let host = services().docker_host;
+    let path = host.strip_prefix("unix://").unwrap_or("/var/run/docker.sock");
+    bollard::Docker::connect_with_unix(path, 120, bollard::API_DEFAULT_VERSION).expect("docker")
+}
+
+/// A pool of `size` per shape, and judging options that use it.
+fn pool(docker: &bollard::Docker, size: usize) -> (WarmPool, JudgeOptions) {
+    let supervisor: Arc<[u8]> = read_supervisor(std::env::var_os("CODERANK_SUPERVISOR").map(Into::into))
+        .expect("the supervisor (CODERANK_SUPERVISOR)");
+    let pool = WarmPool::new(docker.clone(), Arc::clone(&supervisor), None, size);
+    let mut options = JudgeOptions::new(supervisor);
+    options.pool = Some(pool.clone());
+    (pool, options)
+}
+
+async fn judge_python(docker: &bollard::Docker, options: &JudgeOptions, source: &str) -> Verdict {
+    let package = ProblemPackage::load(format!("{ROOT}/problems/aplusb")).expect("aplusb");
+    let language = Languages::table().get("python3").expect("python3");
+    let source = Source::file("main.py", source);
+    let report = engine::judge(docker, &package, language, &source, options, |_| {})
+        .await
+        .expect("a judging");
+    report.verdict
+}
+
+/// Waits (at most a minute) until the pool holds `count` ready sandboxes; their ids.
+async fn ready(pool: &WarmPool, count: usize) -> Vec<String> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let ids = pool.ready_ids();
+        if ids.len() == count {
+            return ids;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the pool holds {} sandboxes, not {count}",
+            ids.len()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn exists(docker: &bollard::Docker, id: &str) -> bool {
+    docker
+        .inspect_container(id, None::<InspectContainerOptions>)
+        .await
+        .is_ok()
+}
+
+#[tokio::test]
+async fn a_judging_takes_a_pre_started_sandbox_which_is_removed_and_replaced() {
+    let docker = docker();
+    let (pool, options) = pool(&docker, 1);
+    // The first judging of a shape finds the pool empty and asks for it to be filled.
+    assert_eq!(judge_python(&docker, &options, APLUSB_PY).await, Verdict::Ac);
+    let before = ready(&pool, 1).await;
+    assert!(exists(&docker, &before[0]).await);
+
+    assert_eq!(judge_python(&docker, &options, APLUSB_PY).await, Verdict::Ac);
+    assert!(
+        !exists(&docker, &before[0]).await,
+        "the pre-started sandbox was used and removed"
+    );
+    let after = ready(&pool, 1).await;
+    assert_ne!(after, before, "the pool was refilled with a new sandbox");
+    pool.close().await;
+}
+
+#[tokio::test]
+async fn files_and_processes_a_program_leaves_behind_do_not_reach_the_next_judging() {
+    let docker = docker();
+    let (pool, options) = pool(&docker, 2);
+    assert_eq!(judge_python(&docker, &options, APLUSB_PY).await, Verdict::Ac);
+    ready(&pool, 2).await;
+    // Leaves files in every writable place and a detached process named "left-behind", and
+    // uses up pids (which a container keeps counting: its next program's pid would show it).
+    let hostile = r#"
+import os
+for _ in range(250):
+    if os.fork() == 0:
+        os._exit(0)
+    os.wait()
+for path in ("/tmp/left-behind", "/dev/shm/left-behind", "/tmp/../tmp/.left-behind"):
+    try:
+        open(path, "w").write("x")
+    except OSError:
+        pass
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        os.execvp("sleep", ["left-behind", "1000"])
+    os._exit(0)
+a, b = map(int, input().split())
+print(a + b)
+"#;
+    assert_eq!(judge_python(&docker, &options, hostile).await, Verdict::Ac);
+    // Answers right only when it sees nothing of the hostile judging.
+    let observer = r#"
+import os
+seen = []
+for path in ("/tmp/left-behind", "/dev/shm/left-behind", "/tmp/.left-behind"):
+    if os.path.exists(path):
+        seen.append(path)
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        if b"left-behind" in open(f"/proc/{pid}/cmdline", "rb").read():
+            seen.append(pid)
+    except OSError:
+        pass
+if os.getpid() > 200:
+    seen.append("pid %d" % os.getpid())
+a, b = map(int, input().split())
+print(a + b if not seen else -1)
+"#;
+    assert_eq!(judge_python(&docker, &options, observer).await, Verdict::Ac);
+    pool.close().await;
+}
+
+#[tokio::test]
+async fn a_pooled_sandbox_killed_while_waiting_gives_way_to_a_fresh_one() {
+    let docker = docker();
+    let (pool, options) = pool(&docker, 1);
+    assert_eq!(judge_python(&docker, &options, APLUSB_PY).await, Verdict::Ac);
+    let waiting = ready(&pool, 1).await;
+    docker
+        .kill_container(&waiting[0], None::<KillContainerOptions>)
+        .await
+        .expect("kill the waiting sandbox");
+
+    assert_eq!(judge_python(&docker, &options, APLUSB_PY).await, Verdict::Ac);
+    assert!(
+        !exists(&docker, &waiting[0]).await,
+        "the dead sandbox was removed"
+    );
+    let refilled = ready(&pool, 1).await;
+    assert_ne!(refilled, waiting);
+    pool.close().await;
+}
+
+#[tokio::test]
+async fn closing_the_pool_removes_every_sandbox_it_holds_and_hands_out_no_more() {
+    let docker = docker();
+    let (pool, options) = pool(&docker, 2);
+    assert_eq!(judge_python(&docker, &options, APLUSB_PY).await, Verdict::Ac);
+    let held = ready(&pool, 2).await;
+    pool.close().await;
+    for id in &held {
+        assert!(!exists(&docker, id).await, "{id} is left after closing");
+    }
+    // A judging after closing starts its own sandbox, and nothing is started for the pool.
+    assert_eq!(judge_python(&docker, &options, APLUSB_PY).await, Verdict::Ac);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(pool.ready_ids().is_empty());
+}
