@@ -209,6 +209,7 @@ pub fn submissions_config(workers: usize, lease_secs: Option<u64>) -> Submission
             supervisor: std::env::var_os("CODERANK_SUPERVISOR").map(PathBuf::from),
             pin_cpus: false,
         },
+        judge0: coderank::config::Judge0Config::default(),
     }
 }
 
