@@ -196,6 +196,8 @@ pub struct AppOptions {
     pub workers: usize,
     /// Seconds of a judge lease (default 30).
     pub lease_secs: Option<u64>,
+    /// The Judge0-compatible API's settings (default: the defaults).
+    pub judge0: Option<coderank::config::Judge0Config>,
 }
 
 /// Submission settings for tests; the supervisor comes from CODERANK_SUPERVISOR (set by
@@ -264,7 +266,10 @@ pub async fn spawn_app(options: AppOptions) -> TestApp {
         },
         accounts: options.accounts.unwrap_or_else(accounts_config),
         problems: options.problems.unwrap_or_else(problems_config),
-        submissions: submissions_config(options.workers, options.lease_secs),
+        submissions: coderank::config::SubmissionsConfig {
+            judge0: options.judge0.unwrap_or_default(),
+            ..submissions_config(options.workers, options.lease_secs)
+        },
     };
     let server = coderank::server::Server::build(config)
         .await

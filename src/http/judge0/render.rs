@@ -25,8 +25,9 @@ const DEFAULT_FIELDS: [&str; 8] = [
     "memory",
 ];
 
-/// Every field a request may ask for (Judge0's, and `test_cases`).
-const ALL_FIELDS: [&str; 35] = [
+/// Every field of Judge0's (`*`); `test_cases` is asked for by name (Judge0's clients would
+/// not know it), and always answered for a run with several tests.
+const ALL_FIELDS: [&str; 34] = [
     "source_code",
     "language_id",
     "stdin",
@@ -61,7 +62,6 @@ const ALL_FIELDS: [&str; 35] = [
     "enable_network",
     "status",
     "language",
-    "test_cases",
 ];
 
 /// The fields of `?fields=`: Judge0's defaults when absent, every field for `*`, else the
@@ -80,7 +80,11 @@ pub fn fields(requested: Option<&str>) -> Result<Vec<&'static str>, Judge0Error>
         .map(str::trim)
         .filter(|name| !name.is_empty())
     {
-        match ALL_FIELDS.iter().find(|known| **known == name) {
+        match ALL_FIELDS
+            .iter()
+            .chain(&["test_cases"])
+            .find(|known| **known == name)
+        {
             Some(known) => chosen.push(*known),
             None => invalid.push(name.to_owned()),
         }
