@@ -205,11 +205,14 @@ async fn judge0_requests_are_refused_in_judge0s_own_shapes() {
     );
 }
 
+/// Each request a receiver got: its body and its signature header.
+type Calls = Arc<Mutex<Vec<(Bytes, Option<String>)>>>;
+
 /// A callback receiver: answers 500 to the first request and 200 after, keeping each body and
 /// signature header.
 #[derive(Clone, Default)]
 struct Receiver {
-    calls: Arc<Mutex<Vec<(Bytes, Option<String>)>>>,
+    calls: Calls,
 }
 
 impl Receiver {
