@@ -97,12 +97,7 @@ pub(super) async fn create(
         return Ok((StatusCode::CREATED, Json(json!({ "token": id }))));
     }
     playground::wait(&state.db, &state.events, user.id, id, held).await?;
-    let detail = playground::details(&state.db, user.id, &[id])
-        .await?
-        .into_iter()
-        .flatten()
-        .next()
-        .ok_or(Judge0Error::NotFound)?;
+    let detail = one(&state, user.id, id).await?;
     Ok((
         StatusCode::CREATED,
         Json(render::submission(&detail, &fields, params.base64())),
@@ -118,12 +113,7 @@ pub(super) async fn show(
 ) -> Result<Json<Value>, Judge0Error> {
     let fields = render::fields(params.fields.as_deref())?;
     let id = Uuid::parse_str(&token).map_err(|_| Judge0Error::NotFound)?;
-    let detail = playground::details(&state.db, user.id, &[id])
-        .await?
-        .into_iter()
-        .flatten()
-        .next()
-        .ok_or(Judge0Error::NotFound)?;
+    let detail = one(&state, user.id, id).await?;
     Ok(Json(render::submission(&detail, &fields, params.base64())))
 }
 
@@ -201,6 +191,16 @@ pub(super) async fn show_batch(
         })
         .collect();
     Ok(Json(json!({ "submissions": Value::Array(submissions) })))
+}
+
+/// One run of the user's, or 404.
+async fn one(state: &AppState, user_id: Uuid, id: Uuid) -> Result<playground::RunDetail, Judge0Error> {
+    playground::details(&state.db, user_id, &[id])
+        .await?
+        .into_iter()
+        .flatten()
+        .next()
+        .ok_or(Judge0Error::NotFound)
 }
 
 fn check_batch_size(state: &AppState, count: usize) -> Result<(), Judge0Error> {
