@@ -184,6 +184,22 @@ async fn judge0_requests_are_refused_in_judge0s_own_shapes() {
         )
     );
 
+    // Submissions share the playground's per-user limit (burst 10 in tests; one spent above).
+    let mut limited = None;
+    for _ in 0..12 {
+        let hello = json!({ "source_code": "print(1)", "language_id": 71 });
+        let (status, body) = judge0(&app, Method::POST, "/submissions", Some(&token), Some(hello)).await;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            limited = Some(body);
+            break;
+        }
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let limited = limited.expect("the rate limit stops a burst");
+    assert!(parsed(&limited)["error"]
+        .as_str()
+        .is_some_and(|error| error.contains("playground runs")));
+
     // What anyone may read.
     let (status, body) = judge0(&app, Method::GET, "/languages", None, None).await;
     assert_eq!(status, StatusCode::OK);
@@ -337,6 +353,49 @@ async fn several_tests_are_judged_at_once_and_the_signed_callback_is_retried_aft
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn runtime_errors_are_told_apart_by_signal_as_judge0_does() {
+    let app = spawn_app(AppOptions {
+        workers: 1,
+        ..AppOptions::default()
+    })
+    .await;
+    let token = api_token(&app, "judge0-signals@example.org").await;
+    let cases = [
+        (
+            "int main() { volatile int *p = 0; *p = 1; return 0; }\n",
+            7,
+            Some(11),
+        ),
+        (
+            "int main() { volatile int zero = 0, seven = 7; return seven / zero; }\n",
+            9,
+            Some(8),
+        ),
+        ("#include <stdlib.h>\nint main() { abort(); }\n", 10, Some(6)),
+        ("int main() { return 3; }\n", 11, None),
+    ];
+    for (source, status_id, signal) in cases {
+        let request = json!({ "source_code": source, "language_id": 50 });
+        let (status, body) = judge0(
+            &app,
+            Method::POST,
+            "/submissions?wait=true&fields=status,exit_code,exit_signal,message",
+            Some(&token),
+            Some(request),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let submission = parsed(&body);
+        assert_eq!(submission["status"]["id"], status_id, "{source}: {body}");
+        assert_eq!(submission["exit_signal"], json!(signal), "{source}: {body}");
+        if signal.is_none() {
+            assert_eq!(submission["exit_code"], 3, "{body}");
+            assert_eq!(submission["message"], "Exited with error status 3");
+        }
+    }
 }
 
 #[tokio::test]
