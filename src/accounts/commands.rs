@@ -21,6 +21,9 @@ pub enum UserCommand {
     List(ListArgs),
     /// Make a user an admin, or a plain user again.
     SetRole(SetRoleArgs),
+    /// Set a user's judging priority, 0 (everyone's default) to 100: a premium user's fresh
+    /// submissions are judged before earlier ones of users with a lower priority.
+    SetPriority(SetPriorityArgs),
     /// Print a one-time link that lets its holder set the user's password (valid for an hour;
     /// using it ends all the user's sessions). Hand it over yourself: no e-mail is sent.
     ResetLink(ResetLinkArgs),
@@ -64,6 +67,16 @@ pub struct SetRoleArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct SetPriorityArgs {
+    pub email: String,
+    /// 0 (everyone's default) to 100.
+    #[arg(allow_negative_numbers = true, value_parser = clap::value_parser!(i32).range(0..=users::MAX_PRIORITY as i64))]
+    pub priority: i32,
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+}
+
+#[derive(Debug, Args)]
 pub struct ResetLinkArgs {
     /// The user: their e-mail address or their id.
     pub user: String,
@@ -94,7 +107,24 @@ pub async fn user(command: UserCommand) -> anyhow::Result<()> {
     match command {
         UserCommand::Create(args) => create(args).await,
         UserCommand::List(args) => list(args).await,
-        UserCommand::SetRole(args) => set_role(args).await,
+        UserCommand::SetRole(args) => {
+            let change = users::Change {
+                role: Some(args.role),
+                ..Default::default()
+            };
+            change_user(&args.database, &args.email, change).await?;
+            println!("{} is now {}", args.email.trim(), args.role.as_str());
+            Ok(())
+        }
+        UserCommand::SetPriority(args) => {
+            let change = users::Change {
+                priority: Some(args.priority),
+                ..Default::default()
+            };
+            change_user(&args.database, &args.email, change).await?;
+            println!("{} now has priority {}", args.email.trim(), args.priority);
+            Ok(())
+        }
         UserCommand::ResetLink(args) => reset_link(args).await,
     }
 }
@@ -158,15 +188,16 @@ async fn list(args: ListArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     println!(
-        "{:<36}  {:<5}  {:<8}  {:<32}  NAME",
-        "ID", "ROLE", "STATE", "EMAIL"
+        "{:<36}  {:<5}  {:<8}  {:>8}  {:<32}  NAME",
+        "ID", "ROLE", "STATE", "PRIORITY", "EMAIL"
     );
     for user in &all {
         println!(
-            "{:<36}  {:<5}  {:<8}  {:<32}  {}",
+            "{:<36}  {:<5}  {:<8}  {:>8}  {:<32}  {}",
             user.id,
             user.role.as_str(),
             if user.disabled { "disabled" } else { "active" },
+            user.priority,
             user.email.as_deref().unwrap_or("-"),
             user.display_name
         );
@@ -174,14 +205,14 @@ async fn list(args: ListArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn set_role(args: SetRoleArgs) -> anyhow::Result<()> {
-    let email = Email::parse(&args.email).map_err(anyhow::Error::msg)?;
-    let db = crate::db::connect(&args.database).await?;
+/// Applies an admin's change to the user with this e-mail.
+async fn change_user(database: &DatabaseConfig, email: &str, change: users::Change) -> anyhow::Result<()> {
+    let email = Email::parse(email).map_err(anyhow::Error::msg)?;
+    let db = crate::db::connect(database).await?;
     let user = users::find_by_email(&db, &email)
         .await?
         .with_context(|| format!("no user has the e-mail {}", email.as_str()))?;
-    users::update(&db, user.id, Some(args.role), None).await?;
-    println!("{} is now {}", email.as_str(), args.role.as_str());
+    users::update(&db, user.id, change).await?;
     Ok(())
 }
 

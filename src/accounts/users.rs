@@ -42,8 +42,15 @@ pub struct User {
     pub role: Role,
     /// A disabled user cannot sign in, and their sessions and tokens stop working.
     pub disabled: bool,
+    /// Judging priority, 0 (everyone) to 100: a user's fresh submissions are queued at
+    /// `100 + priority`, so a premium user's are judged before earlier ones of ordinary users
+    /// (and every fresh submission before any rejudge).
+    pub priority: i32,
     pub created_at: DateTime<Utc>,
 }
+
+/// The highest priority an admin can give a user (the column's CHECK constraint).
+pub const MAX_PRIORITY: i32 = 100;
 
 /// An e-mail address, trimmed, checked for the shape `local@domain.tld`. Case is kept but
 /// ignored when comparing (the column is `citext`).
@@ -124,6 +131,7 @@ struct UserRow {
     display_name: String,
     role: String,
     disabled: bool,
+    priority: i32,
     created_at: DateTime<Utc>,
 }
 
@@ -135,6 +143,7 @@ impl From<UserRow> for User {
             display_name: row.display_name,
             role: Role::from_db(&row.role),
             disabled: row.disabled,
+            priority: row.priority,
             created_at: row.created_at,
         }
     }
@@ -162,7 +171,7 @@ pub async fn create(
         UserRow,
         r#"INSERT INTO users (email, display_name, role, password_hash)
            VALUES ($1::text, $2, $3, $4)
-           RETURNING id, email::text, display_name, role, disabled, created_at"#,
+           RETURNING id, email::text, display_name, role, disabled, priority, created_at"#,
         email.map(Email::as_str),
         display_name.as_str(),
         role.as_str(),
@@ -183,7 +192,7 @@ pub async fn create(
 pub async fn find(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<User>> {
     let row = sqlx::query_as!(
         UserRow,
-        r#"SELECT id, email::text, display_name, role, disabled, created_at FROM users WHERE id = $1"#,
+        r#"SELECT id, email::text, display_name, role, disabled, priority, created_at FROM users WHERE id = $1"#,
         id
     )
     .fetch_optional(db)
@@ -198,7 +207,7 @@ pub async fn find_for_login(
     email: &Email,
 ) -> sqlx::Result<Option<(User, Option<String>)>> {
     let row = sqlx::query!(
-        r#"SELECT id, email::text, display_name, role, disabled, created_at, password_hash
+        r#"SELECT id, email::text, display_name, role, disabled, priority, created_at, password_hash
            FROM users WHERE email = $1::text::citext"#,
         email.as_str()
     )
@@ -211,6 +220,7 @@ pub async fn find_for_login(
             display_name: row.display_name,
             role: row.role,
             disabled: row.disabled,
+            priority: row.priority,
             created_at: row.created_at,
         };
         (user.into(), row.password_hash)
@@ -221,7 +231,7 @@ pub async fn find_for_login(
 pub async fn find_by_email(db: impl PgExecutor<'_>, email: &Email) -> sqlx::Result<Option<User>> {
     let row = sqlx::query_as!(
         UserRow,
-        r#"SELECT id, email::text, display_name, role, disabled, created_at
+        r#"SELECT id, email::text, display_name, role, disabled, priority, created_at
            FROM users WHERE email = $1::text::citext"#,
         email.as_str()
     )
@@ -235,29 +245,35 @@ pub async fn find_by_email(db: impl PgExecutor<'_>, email: &Email) -> sqlx::Resu
 pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<User>> {
     let rows = sqlx::query_as!(
         UserRow,
-        r#"SELECT id, email::text, display_name, role, disabled, created_at FROM users ORDER BY created_at, id"#
+        r#"SELECT id, email::text, display_name, role, disabled, priority, created_at FROM users ORDER BY created_at, id"#
     )
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(User::from).collect())
 }
 
-/// Changes role and/or disabled flag; `None` keeps the current value.
+/// What an admin may change of a user; `None` keeps the current value.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Change {
+    pub role: Option<Role>,
+    pub disabled: Option<bool>,
+    /// 0 to [`MAX_PRIORITY`]; the caller checks the range.
+    pub priority: Option<i32>,
+}
+
+/// Changes role, disabled flag and/or priority.
 #[tracing::instrument(skip_all)]
-pub async fn update(
-    db: impl PgExecutor<'_>,
-    id: Uuid,
-    role: Option<Role>,
-    disabled: Option<bool>,
-) -> sqlx::Result<Option<User>> {
+pub async fn update(db: impl PgExecutor<'_>, id: Uuid, change: Change) -> sqlx::Result<Option<User>> {
     let row = sqlx::query_as!(
         UserRow,
-        r#"UPDATE users SET role = COALESCE($2, role), disabled = COALESCE($3, disabled)
+        r#"UPDATE users SET role = COALESCE($2, role), disabled = COALESCE($3, disabled),
+               priority = COALESCE($4, priority)
            WHERE id = $1
-           RETURNING id, email::text, display_name, role, disabled, created_at"#,
+           RETURNING id, email::text, display_name, role, disabled, priority, created_at"#,
         id,
-        role.map(Role::as_str),
-        disabled,
+        change.role.map(Role::as_str),
+        change.disabled,
+        change.priority,
     )
     .fetch_optional(db)
     .await?;

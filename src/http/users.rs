@@ -40,9 +40,13 @@ pub struct UpdateUser {
     pub role: Option<Role>,
     /// A disabled user's sessions and tokens stop working at their next request.
     pub disabled: Option<bool>,
+    /// Judging priority from 0 (the default) to 100: a premium user's fresh submissions are
+    /// judged before earlier ones of users with a lower priority.
+    #[schema(minimum = 0, maximum = 100)]
+    pub priority: Option<i32>,
 }
 
-/// Change a user's role or disable them. Admins cannot demote or disable themselves, so an
+/// Change a user's role or priority, or disable them. Admins cannot demote or disable themselves, so an
 /// installation always keeps an admin.
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = []), ("session" = [])),
     params(("id" = Uuid, Path)), request_body = UpdateUser,
@@ -50,6 +54,7 @@ pub struct UpdateUser {
         (status = 200, body = User),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "An admin tried to demote or disable themselves"),
+        (status = 422, body = ErrorBody, description = "A priority outside 0 to 100"),
     ))]
 async fn update_user(
     State(state): State<AppState>,
@@ -63,7 +68,21 @@ async fn update_user(
             "admins cannot demote or disable themselves".to_owned(),
         ));
     }
-    users::update(&state.db, id, request.role, request.disabled)
+    if let Some(priority) = request
+        .priority
+        .filter(|p| !(0..=users::MAX_PRIORITY).contains(p))
+    {
+        return Err(AppError::Unprocessable(format!(
+            "priority must be 0 to {}, not {priority}",
+            users::MAX_PRIORITY
+        )));
+    }
+    let change = users::Change {
+        role: request.role,
+        disabled: request.disabled,
+        priority: request.priority,
+    };
+    users::update(&state.db, id, change)
         .await?
         .map(Json)
         .ok_or_else(|| AppError::NotFound(format!("no user {id}")))

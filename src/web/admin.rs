@@ -136,6 +136,7 @@ struct UserLine {
     email: String,
     admin: bool,
     disabled: bool,
+    priority: i32,
     since: String,
 }
 
@@ -163,6 +164,7 @@ async fn users(
                 email: user.email.unwrap_or_default(),
                 admin: user.role == crate::accounts::users::Role::Admin,
                 disabled: user.disabled,
+                priority: user.priority,
                 since: user.created_at.format("%Y-%m-%d").to_string(),
             })
             .collect(),

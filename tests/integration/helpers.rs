@@ -417,3 +417,52 @@ pub fn cookie_value(set_cookie: &str) -> String {
         .map(|(_, value)| value.to_owned())
         .unwrap_or_default()
 }
+
+/// A `coderank serve` process on a free port, killed when dropped.
+pub struct ServerProcess {
+    child: std::process::Child,
+    pub base: String,
+}
+
+impl ServerProcess {
+    /// SIGKILL, as a crash or an OOM kill would end it, and reaped.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+pub async fn serve_process(database_url: &str, env: &[(&str, &str)]) -> ServerProcess {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let services = services();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_coderank"))
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .env("DATABASE_URL", database_url)
+        .env("S3_ENDPOINT", &services.s3_endpoint)
+        .env("CODERANK_LOG", "warn")
+        .envs(env.iter().copied())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("start coderank serve");
+    let server = ServerProcess {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    let client = reqwest::Client::new();
+    let up = eventually(Duration::from_secs(30), || {
+        let request = client.get(format!("{}/healthz", server.base)).send();
+        async move { request.await.is_ok_and(|response| response.status() == 200) }
+    })
+    .await;
+    assert!(up, "coderank serve did not come up on port {port}");
+    server
+}

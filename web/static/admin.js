@@ -1,5 +1,5 @@
 // Admin pages: package import, the problem editor with live preview, tests upload, rejudges,
-// users' roles, and their password-reset links.
+// users' roles and priorities, and their password-reset links.
 "use strict";
 (function () {
   const { api, onSubmit, showError, renderMath } = window.coderank;
@@ -101,9 +101,14 @@
       }
     });
     users.addEventListener("change", async (event) => {
-      if (!event.target.matches(".role, .disabled")) return;
+      if (!event.target.matches(".role, .disabled, .priority")) return;
       const row = event.target.closest("tr");
-      const change = event.target.classList.contains("role") ? { role: event.target.value } : { disabled: event.target.checked };
+      const classes = event.target.classList;
+      const change = classes.contains("role")
+        ? { role: event.target.value }
+        : classes.contains("priority")
+          ? { priority: Number(event.target.value) }
+          : { disabled: event.target.checked };
       try {
         await api("PATCH", "/api/v1/users/" + row.dataset.id, change);
         showError(document, null);

@@ -87,4 +87,36 @@ async fn the_cli_creates_an_admin_who_can_sign_in() {
     let missing = coderank_cli(&["user", "set-role", "ghost@example.org", "admin"], db, None);
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no user"));
+
+    let premium = coderank_cli(&["user", "set-priority", "boss@example.org", "40"], db, None);
+    assert!(
+        premium.status.success(),
+        "{}",
+        String::from_utf8_lossy(&premium.stderr)
+    );
+    let listed = coderank_cli(&["user", "list", "--json"], db, None);
+    let listed: Value = serde_json::from_slice(&listed.stdout).expect("one JSON line");
+    assert_eq!(listed["priority"], 40);
+    let table = coderank_cli(&["user", "list"], db, None);
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        table
+            .lines()
+            .next()
+            .is_some_and(|header| header.contains("PRIORITY")),
+        "{table}"
+    );
+    for out_of_range in ["101", "-1", "high"] {
+        let refused = coderank_cli(
+            &["user", "set-priority", "boss@example.org", out_of_range],
+            db,
+            None,
+        );
+        assert!(!refused.status.success(), "priority {out_of_range} was taken");
+        let said = String::from_utf8_lossy(&refused.stderr).to_lowercase();
+        assert!(said.contains("priority"), "{out_of_range}: {said}");
+    }
+    let missing = coderank_cli(&["user", "set-priority", "ghost@example.org", "10"], db, None);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no user"));
 }

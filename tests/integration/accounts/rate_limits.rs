@@ -1,15 +1,12 @@
 //! Rate limits: registration past its burst gets 429, and the sign-in limit spans server processes.
 
-use std::{
-    process::{Command, Stdio},
-    time::Duration,
-};
-
 use reqwest::{header, Method, StatusCode};
 use serde_json::{json, Value};
 
 use super::{count, PASSWORD};
-use crate::helpers::{accounts_config, eventually, fresh_database, services, spawn_app_with};
+use crate::helpers::{
+    accounts_config, fresh_database, serve_process, services, spawn_app_with, ServerProcess,
+};
 
 #[tokio::test]
 async fn registrations_past_the_burst_get_429_with_retry_after() {
@@ -39,48 +36,6 @@ async fn registrations_past_the_burst_get_429_with_retry_after() {
     assert_eq!(body["error"]["code"], "too_many_requests");
     assert_eq!(body["error"]["details"]["retry_after_secs"], retry_after);
     assert_eq!(count(&app, "users").await, 2);
-}
-
-/// A `coderank serve` process on a free port, killed when dropped.
-struct ServerProcess {
-    child: std::process::Child,
-    base: String,
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn serve_process(database_url: &str, env: &[(&str, &str)]) -> ServerProcess {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port();
-    let services = services();
-    let child = Command::new(env!("CARGO_BIN_EXE_coderank"))
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-        .env("DATABASE_URL", database_url)
-        .env("S3_ENDPOINT", &services.s3_endpoint)
-        .env("CODERANK_LOG", "warn")
-        .envs(env.iter().copied())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start coderank serve");
-    let server = ServerProcess {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    };
-    let client = reqwest::Client::new();
-    let up = eventually(Duration::from_secs(30), || {
-        let request = client.get(format!("{}/healthz", server.base)).send();
-        async move { request.await.is_ok_and(|response| response.status() == 200) }
-    })
-    .await;
-    assert!(up, "coderank serve did not come up on port {port}");
-    server
 }
 
 #[tokio::test]

@@ -1,11 +1,12 @@
-//! Passwords in the browser: an admin issues a reset link on the users page, its holder sets a
+//! Passwords in the browser: an admin issues a reset link on the users page (and sets a
+//! judging priority there), its holder sets a
 //! password on the page it opens, signs in, and changes the password on their profile.
 
 use reqwest::Method;
 use serde_json::json;
 
 use super::{Browser, PAGE_TIMEOUT, PASSWORD};
-use crate::helpers::{spawn_app, AppOptions};
+use crate::helpers::{eventually, spawn_app, AppOptions};
 
 const RESET_PASSWORD: &str = "set through the reset link";
 const CHANGED_PASSWORD: &str = "changed on the profile page";
@@ -31,6 +32,20 @@ async fn an_admin_hands_over_a_reset_link_and_its_holder_sets_then_changes_the_p
         )
         .await;
     let link = browser.text(&format!("{field}.value")).await;
+
+    // The same page sets a judging priority (premium users): typed, then the field left.
+    let priority = format!("#admin-users tr[data-id='{kim_id}'] input.priority");
+    browser.fill(&priority, "30").await;
+    browser.click("h1").await;
+    let db = app.db().await;
+    let kept = eventually(PAGE_TIMEOUT, || async {
+        sqlx::query_scalar::<_, i32>("SELECT priority FROM users WHERE email = 'kim@example.org'")
+            .fetch_one(&db)
+            .await
+            .is_ok_and(|priority| priority == 30)
+    })
+    .await;
+    assert!(kept, "the priority set on the users page was not stored");
     browser.sign_out().await;
 
     // The link is built on the public URL; the browser reaches the test app at its own address.

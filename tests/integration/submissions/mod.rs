@@ -9,6 +9,7 @@ mod history;
 mod leaderboard;
 mod live;
 mod playground;
+mod priority;
 mod rejudge;
 mod scores;
 mod submit_and_verdicts;
