@@ -13,9 +13,11 @@ use clap::{Args, ValueEnum};
 use secrecy::{ExposeSecret, SecretString};
 
 mod accounts;
+mod judge0;
 pub mod oauth;
 
 pub use accounts::{AccountsConfig, Rate, RateSpec};
+pub use judge0::Judge0Config;
 
 /// Where and how to log.
 #[derive(Debug, Clone, Args)]
@@ -350,6 +352,9 @@ pub struct SubmissionsConfig {
 
     #[command(flatten)]
     pub judge: JudgeWorkerConfig,
+
+    #[command(flatten)]
+    pub judge0: Judge0Config,
 }
 
 /// Limits on problem files, and the local test-data cache.

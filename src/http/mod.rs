@@ -13,6 +13,7 @@
 mod account;
 mod auth;
 mod health;
+mod judge0;
 pub mod metrics;
 pub mod openapi;
 mod problems;
@@ -59,4 +60,5 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .split_for_parts();
     openapi::SharedAnswers.modify(&mut document);
     api.merge(openapi::router(document))
+        .nest("/judge0", judge0::router(state))
 }

@@ -12,10 +12,14 @@
 //!   with the engine, record;
 //! - [`events`]: `LISTEN` on submission changes and finished runs, in any API process;
 //! - [`leaderboard`]: per-user and per-problem stats kept up to date at each verdict;
-//! - [`playground`]: one-off runs of a program on an input, judged by the workers.
+//! - [`playground`]: one-off runs of a program on an input, judged by the workers;
+//! - [`execution`]: what a run executes (one test or several, compiled once) and its outcome;
+//! - [`judge0`]: the Judge0 CE vocabulary (language ids, statuses, limits) and callbacks.
 
 pub mod broker;
 pub mod events;
+pub mod execution;
+pub mod judge0;
 pub mod judgings;
 pub mod leaderboard;
 pub mod playground;

@@ -9,7 +9,7 @@
 //! run survives an API restart, and the workers' capacity bounds the playground. Runs are kept
 //! for an hour and visible to their owner only.
 
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -19,17 +19,8 @@ use uuid::Uuid;
 
 use super::{
     events::{Events, RUNS_CHANNEL},
+    execution::{RunSpec, TestRun},
     queue,
-};
-use crate::{
-    judge::package::{ProblemPackage, TestCase},
-    judge::{
-        cpus::CpuSet,
-        engine::{self, JudgeOptions, Report},
-        languages::Language,
-        source::Source,
-        verdict::Verdict,
-    },
 };
 
 /// Limits of a playground run.
@@ -49,10 +40,18 @@ pub struct RunResult {
     pub stderr: String,
     pub exit_code: Option<i32>,
     pub signal: Option<i32>,
+    /// The CPU time of the slowest test.
     pub time_ms: u64,
+    /// The wall-clock time of the slowest test.
+    #[serde(default)]
+    pub wall_ms: u64,
     pub memory_kb: u64,
     /// The compiler's output, for languages that compile.
     pub compile_output: Option<String>,
+    /// Each test's outcome, when the run has several (the fields above are then those of the
+    /// first test that did not pass, or of the first test).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tests: Vec<TestRun>,
 }
 
 impl RunResult {
@@ -65,8 +64,10 @@ impl RunResult {
             exit_code: None,
             signal: None,
             time_ms: 0,
+            wall_ms: 0,
             memory_kb: 0,
             compile_output,
+            tests: Vec::new(),
         }
     }
 }
@@ -109,7 +110,7 @@ pub struct Run {
     pub created_at: DateTime<Utc>,
 }
 
-/// Records a run and wakes the workers; answers its id at once.
+/// Records a playground run and wakes the workers; answers its id at once.
 pub async fn submit(
     db: &PgPool,
     user_id: Uuid,
@@ -117,6 +118,35 @@ pub async fn submit(
     source: &str,
     stdin: &str,
 ) -> sqlx::Result<Uuid> {
+    let id = submit_many(
+        db,
+        user_id,
+        &[NewRun {
+            language,
+            source,
+            spec: None,
+            stdin,
+        }],
+    )
+    .await?;
+    id.into_iter()
+        .next()
+        .ok_or_else(|| sqlx::Error::Protocol("no run was recorded".to_owned()))
+}
+
+/// A run to record.
+#[derive(Debug, Clone, Copy)]
+pub struct NewRun<'a> {
+    pub language: &'a str,
+    pub source: &'a str,
+    /// The run's tests and limits; `None`: the one test `stdin` under the playground's limits.
+    pub spec: Option<&'a RunSpec>,
+    /// The first test's input (kept in its own column, as playground runs have it).
+    pub stdin: &'a str,
+}
+
+/// Records runs in one transaction and wakes the workers; answers their ids, in order.
+pub async fn submit_many(db: &PgPool, user_id: Uuid, runs: &[NewRun<'_>]) -> sqlx::Result<Vec<Uuid>> {
     let mut transaction = db.begin().await?;
     sqlx::query!(
         "DELETE FROM runs WHERE created_at < now() - make_interval(secs => $1)",
@@ -124,18 +154,40 @@ pub async fn submit(
     )
     .execute(&mut *transaction)
     .await?;
-    let id = sqlx::query_scalar!(
-        "INSERT INTO runs (user_id, language, source, stdin) VALUES ($1, $2, $3, $4) RETURNING id",
-        user_id,
-        language,
-        source,
-        stdin,
-    )
-    .fetch_one(&mut *transaction)
-    .await?;
+    let mut ids = Vec::with_capacity(runs.len());
+    for run in runs {
+        let spec = run
+            .spec
+            .map(serde_json::to_value)
+            .transpose()
+            .map_err(|err| sqlx::Error::Encode(Box::new(err)))?;
+        let id = sqlx::query_scalar!(
+            "INSERT INTO runs (user_id, language, source, stdin, spec) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            user_id,
+            run.language,
+            run.source,
+            run.stdin,
+            spec,
+        )
+        .fetch_one(&mut *transaction)
+        .await?;
+        ids.push(id);
+    }
     queue::wake_dispatchers(&mut *transaction).await?;
     transaction.commit().await?;
-    Ok(id)
+    Ok(ids)
+}
+
+/// What a claimed run executes: its recorded tests and limits, or the playground's one test.
+pub async fn spec(db: &PgPool, id: Uuid, stdin: &str) -> anyhow::Result<RunSpec> {
+    let spec = sqlx::query_scalar!("SELECT spec FROM runs WHERE id = $1", id)
+        .fetch_optional(db)
+        .await?
+        .flatten();
+    match spec {
+        Some(value) => Ok(serde_json::from_value(value)?),
+        None => Ok(RunSpec::playground(stdin)),
+    }
 }
 
 /// Records a run's result if `lease` still holds it, and wakes the request waiting for it;
@@ -144,7 +196,7 @@ pub async fn finish(db: &PgPool, lease: &queue::RunLease, result: &RunResult) ->
     let json = serde_json::to_value(result)?;
     let mut transaction = db.begin().await?;
     let updated = sqlx::query!(
-        r#"UPDATE runs SET status = 'finished', result = $3, lease_token = NULL, lease_expires_at = NULL
+        r#"UPDATE runs SET status = 'finished', result = $3, finished_at = now(), lease_token = NULL, lease_expires_at = NULL
            WHERE id = $1 AND lease_token = $2 AND status <> 'finished'"#,
         lease.run_id,
         lease.token,
@@ -208,61 +260,47 @@ pub async fn find(db: &PgPool, user_id: Uuid, id: Uuid) -> sqlx::Result<Option<R
     }))
 }
 
-/// Runs a program in a sandbox, as a worker does for a claimed run: one test whose input is
-/// `stdin`, under the playground's limits.
-pub async fn execute(
-    docker: &bollard::Docker,
-    supervisor: Arc<[u8]>,
-    cpuset: Option<CpuSet>,
-    language: &Language,
-    source: &str,
-    stdin: &str,
-) -> anyhow::Result<RunResult> {
-    let scratch = tempfile::tempdir()?;
-    let test = TestCase {
-        name: "run".to_owned(),
-        input: scratch.path().join("run.in"),
-        answer: scratch.path().join("run.ans"),
-        is_sample: true,
-        group: "sample".to_owned(),
-        validator_args: Vec::new(),
-        interaction: None,
-    };
-    tokio::fs::write(&test.input, stdin).await?;
-    tokio::fs::write(&test.answer, "").await?;
-    let plan = ProblemPackage::plan(
-        scratch.path().to_path_buf(),
-        TIME_LIMIT_SECS as f64,
-        MEMORY_MB,
-        OUTPUT_MB,
-        vec![test],
-    );
-    let mut options = JudgeOptions::new(supervisor);
-    options.cpuset = cpuset;
-    let source = Source::file(&language.source_file, source.as_bytes());
-    let report = engine::judge(docker, &plan, language, &source, &options, |_| {}).await?;
-    Ok(result_of(&report))
+/// A run with what it was asked to execute: what the Judge0-compatible API answers.
+#[derive(Debug, Clone)]
+pub struct RunDetail {
+    pub run: Run,
+    pub source: String,
+    pub spec: RunSpec,
+    pub finished_at: Option<DateTime<Utc>>,
 }
 
-fn result_of(report: &Report) -> RunResult {
-    let compile_output = report.compile.as_ref().map(|compile| compile.output.clone());
-    let Some(test) = report.tests.first() else {
-        let status = if report.verdict == Verdict::Ce { "CE" } else { "IE" };
-        return RunResult::without_run(status, compile_output);
-    };
-    // Any output "fails" the empty answer: that verdict means nothing here.
-    let status = match test.verdict {
-        Verdict::Ac | Verdict::Wa => "OK".to_owned(),
-        other => other.to_string(),
-    };
-    RunResult {
-        status,
-        stdout: test.output.clone().unwrap_or_default(),
-        stderr: test.stderr.clone(),
-        exit_code: test.exit_code,
-        signal: test.signal,
-        time_ms: test.time_ms,
-        memory_kb: test.memory_kb,
-        compile_output,
-    }
+/// The user's runs among `ids`, each in the place of its id (`None`: no such run of theirs).
+pub async fn details(db: &PgPool, user_id: Uuid, ids: &[Uuid]) -> sqlx::Result<Vec<Option<RunDetail>>> {
+    let rows = sqlx::query!(
+        r#"SELECT id, language, status AS "status: RunStatus", result, created_at, source, stdin, spec,
+                  finished_at
+           FROM runs WHERE id = ANY($1) AND user_id = $2"#,
+        ids,
+        user_id
+    )
+    .fetch_all(db)
+    .await?;
+    let mut found: std::collections::HashMap<Uuid, RunDetail> = rows
+        .into_iter()
+        .map(|row| {
+            let spec = row
+                .spec
+                .and_then(|value| serde_json::from_value(value).ok())
+                .unwrap_or_else(|| RunSpec::playground(&row.stdin));
+            let detail = RunDetail {
+                run: Run {
+                    id: row.id,
+                    language: row.language,
+                    status: row.status,
+                    result: row.result.and_then(|value| serde_json::from_value(value).ok()),
+                    created_at: row.created_at,
+                },
+                source: row.source,
+                spec,
+                finished_at: row.finished_at,
+            };
+            (row.id, detail)
+        })
+        .collect();
+    Ok(ids.iter().map(|id| found.remove(id)).collect())
 }

@@ -261,6 +261,8 @@ pub struct AppOptions {
     pub lease_secs: Option<u64>,
     /// The judge queue's broker (default: PostgreSQL).
     pub broker: Option<TestBroker>,
+    /// The Judge0-compatible API's settings (default: the defaults).
+    pub judge0: Option<coderank::config::Judge0Config>,
 }
 
 /// Submission settings for tests; the supervisor comes from CODERANK_SUPERVISOR (set by
@@ -279,6 +281,7 @@ pub fn submissions_config(workers: usize, lease_secs: Option<u64>) -> Submission
             warm_pool: 0,
             docker_runtime: None,
         },
+        judge0: coderank::config::Judge0Config::default(),
     }
 }
 
@@ -334,7 +337,10 @@ pub async fn spawn_app(options: AppOptions) -> TestApp {
         accounts: options.accounts.unwrap_or_else(accounts_config),
         problems: options.problems.unwrap_or_else(problems_config),
         submissions: {
-            let mut submissions = submissions_config(options.workers, options.lease_secs);
+            let mut submissions = coderank::config::SubmissionsConfig {
+                judge0: options.judge0.unwrap_or_default(),
+                ..submissions_config(options.workers, options.lease_secs)
+            };
             if let Some(broker) = &options.broker {
                 submissions.judge.queue = broker.config();
             }

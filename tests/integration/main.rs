@@ -16,6 +16,7 @@ mod hostile_clients;
 mod integrity;
 mod interactive;
 mod judge;
+mod judge0;
 mod judge_images;
 mod migrations;
 mod oauth;

@@ -27,7 +27,7 @@ use tokio_util::sync::CancellationToken;
 use self::slots::{Slot, Slots};
 use super::{
     broker::{self, Broker, Wake},
-    judgings,
+    execution, judgings,
     playground::{self, RunResult},
     queue::{self, Lease, Renewable, RunJob, MAX_ATTEMPTS},
     records::JudgingStatus,
@@ -278,13 +278,14 @@ impl Worker {
                     .get(&job.language)
                     .with_context(|| format!("unknown language {}", job.language))?;
                 let cpuset = cpuset.as_deref().map(str::parse::<CpuSet>).transpose()?;
-                playground::execute(
+                let spec = playground::spec(&self.db, lease.run_id, &job.stdin).await?;
+                execution::execute(
                     &ready.docker,
                     Arc::clone(&ready.supervisor),
                     cpuset,
                     language,
                     &job.source,
-                    &job.stdin,
+                    &spec,
                 )
                 .await
             }

@@ -1,0 +1,435 @@
+//! The Judge0-compatible API (`/judge0`): Judge0's error shapes, X-Auth-Token, several tests
+//! compiled once, signed callbacks retried on 5xx, and the official Judge0 Python SDK against a
+//! running CodeRank with workers.
+
+use std::{
+    net::SocketAddr,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use axum::{body::Bytes, http::HeaderMap, http::StatusCode as AxumStatus, routing::put, Router};
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use reqwest::{Method, StatusCode};
+use secrecy::SecretString;
+use serde_json::{json, Value};
+use sha2::Sha256;
+
+use crate::helpers::{eventually, spawn_app, AppOptions, TestApp};
+
+const PASSWORD: &str = "correct horse battery";
+
+/// Registers a user and mints a personal API token (`crk_…`) for them.
+async fn api_token(app: &TestApp, email: &str) -> String {
+    let tokens = app.register(email, PASSWORD).await;
+    let access = tokens["access_token"].as_str().expect("access_token");
+    let response = app
+        .call(
+            Method::POST,
+            "/api/v1/tokens",
+            Some(access),
+            Some(json!({ "name": "judge0" })),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let body: Value = response.json().await.expect("JSON");
+    body["token"].as_str().expect("token").to_owned()
+}
+
+/// Sends a Judge0 request with `X-Auth-Token`.
+async fn judge0(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, String) {
+    let mut request = app.client.request(method, app.url(&format!("/judge0{path}")));
+    if let Some(token) = token {
+        request = request.header("X-Auth-Token", token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status();
+    (status, response.text().await.expect("body"))
+}
+
+fn parsed(body: &str) -> Value {
+    serde_json::from_str(body).unwrap_or_else(|err| panic!("not JSON ({err}): {body}"))
+}
+
+#[tokio::test]
+async fn judge0_requests_are_refused_in_judge0s_own_shapes() {
+    let app = spawn_app(AppOptions::default()).await;
+    let token = api_token(&app, "judge0-errors@example.org").await;
+    let hello = json!({ "source_code": "print(1)", "language_id": 71 });
+
+    // X-Auth-Token: missing or not a live API token → 401 with no body, as Judge0.
+    let (status, body) = judge0(&app, Method::POST, "/submissions", None, Some(hello.clone())).await;
+    assert_eq!((status, body.as_str()), (StatusCode::UNAUTHORIZED, ""));
+    let forged = "crk_notarealtokenatall";
+    let (status, _) = judge0(
+        &app,
+        Method::POST,
+        "/submissions",
+        Some(forged),
+        Some(hello.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, body) = judge0(&app, Method::POST, "/submissions", Some(&token), Some(hello)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert!(parsed(&body)["token"].is_string(), "{body}");
+
+    // An unknown language, and limits above the maxima → 422 {"field": ["…"]}.
+    let unknown = json!({ "source_code": "x", "language_id": 9999 });
+    let (status, body) = judge0(&app, Method::POST, "/submissions", Some(&token), Some(unknown)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        parsed(&body),
+        json!({ "language_id": ["language with id 9999 doesn't exist"] })
+    );
+    let greedy = json!({
+        "source_code": "print(1)", "language_id": 71,
+        "cpu_time_limit": 100, "memory_limit": 99_999_999, "wall_time_limit": "abc"
+    });
+    let (status, body) = judge0(&app, Method::POST, "/submissions", Some(&token), Some(greedy)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        parsed(&body),
+        json!({
+            "cpu_time_limit": ["must be less than or equal to 15.0"],
+            "memory_limit": ["must be less than or equal to 512000"],
+            "wall_time_limit": ["is not a number"],
+        })
+    );
+    let blank = json!({ "language_id": 71 });
+    let (status, body) = judge0(&app, Method::POST, "/submissions", Some(&token), Some(blank)).await;
+    assert_eq!(
+        (status, parsed(&body)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({ "source_code": ["can't be blank"] })
+        )
+    );
+
+    // Bad base64 → 400 {"error": "…"}.
+    let garbled = json!({ "source_code": "%%%not base64%%%", "language_id": 71 });
+    let (status, body) = judge0(
+        &app,
+        Method::POST,
+        "/submissions?base64_encoded=true",
+        Some(&token),
+        Some(garbled),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(parsed(&body)["error"], "source_code is not valid base64");
+    let latin1 = base64::engine::general_purpose::STANDARD.encode([0xe9u8, 0x0a]);
+    let source = base64::engine::general_purpose::STANDARD.encode("print(1)");
+    let (status, body) = judge0(
+        &app,
+        Method::POST,
+        "/submissions?base64_encoded=true",
+        Some(&token),
+        Some(json!({ "source_code": source, "stdin": latin1, "language_id": 71 })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        parsed(&body)["error"]
+            .as_str()
+            .is_some_and(|error| error.contains("UTF-8")),
+        "{body}"
+    );
+
+    // Unknown tokens and fields; batches out of bounds.
+    let missing = format!("/submissions/{}", uuid::Uuid::new_v4());
+    let (status, body) = judge0(&app, Method::GET, &missing, Some(&token), None).await;
+    assert_eq!(
+        (status, parsed(&body)),
+        (StatusCode::NOT_FOUND, json!({ "error": "not found" }))
+    );
+    let (status, body) = judge0(
+        &app,
+        Method::GET,
+        &format!("{missing}?fields=stdout,nope"),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, parsed(&body)),
+        (
+            StatusCode::BAD_REQUEST,
+            json!({ "error": "invalid fields: [nope]" })
+        )
+    );
+    let (status, body) = judge0(
+        &app,
+        Method::POST,
+        "/submissions/batch",
+        Some(&token),
+        Some(json!({ "submissions": [] })),
+    )
+    .await;
+    assert_eq!(
+        (status, parsed(&body)),
+        (
+            StatusCode::BAD_REQUEST,
+            json!({ "error": "there should be at least one submission in a batch" })
+        )
+    );
+
+    // Submissions share the playground's per-user limit (burst 10 in tests; one spent above).
+    let mut limited = None;
+    for _ in 0..12 {
+        let hello = json!({ "source_code": "print(1)", "language_id": 71 });
+        let (status, body) = judge0(&app, Method::POST, "/submissions", Some(&token), Some(hello)).await;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            limited = Some(body);
+            break;
+        }
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let limited = limited.expect("the rate limit stops a burst");
+    assert!(parsed(&limited)["error"]
+        .as_str()
+        .is_some_and(|error| error.contains("playground runs")));
+
+    // What anyone may read.
+    let (status, body) = judge0(&app, Method::GET, "/languages", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let languages = parsed(&body);
+    for id in [50, 54, 62, 63, 71, 73, 60, 72, 51, 61] {
+        assert!(
+            languages
+                .as_array()
+                .expect("array")
+                .iter()
+                .any(|language| language["id"] == id),
+            "{id}: {body}"
+        );
+    }
+    let (_, body) = judge0(&app, Method::GET, "/statuses", None, None).await;
+    assert_eq!(
+        parsed(&body)[6],
+        json!({ "id": 7, "description": "Runtime Error (SIGSEGV)" })
+    );
+}
+
+/// Each request a receiver got: its body and its signature header.
+type Calls = Arc<Mutex<Vec<(Bytes, Option<String>)>>>;
+
+/// A callback receiver: answers 500 to the first request and 200 after, keeping each body and
+/// signature header.
+#[derive(Clone, Default)]
+struct Receiver {
+    calls: Calls,
+}
+
+impl Receiver {
+    async fn start(&self) -> SocketAddr {
+        let calls = Arc::clone(&self.calls);
+        let app = Router::new().route(
+            "/hook",
+            put(move |headers: HeaderMap, body: Bytes| {
+                let calls = Arc::clone(&calls);
+                async move {
+                    let signature = headers
+                        .get("x-coderank-signature")
+                        .and_then(|value| value.to_str().ok())
+                        .map(str::to_owned);
+                    let mut calls = calls.lock().expect("lock");
+                    calls.push((body, signature));
+                    if calls.len() == 1 {
+                        AxumStatus::INTERNAL_SERVER_ERROR
+                    } else {
+                        AxumStatus::OK
+                    }
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = listener.local_addr().expect("address");
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        address
+    }
+}
+
+#[tokio::test]
+async fn several_tests_are_judged_at_once_and_the_signed_callback_is_retried_after_a_500() {
+    let secret = "callback-secret-for-tests";
+    let app = spawn_app(AppOptions {
+        workers: 1,
+        judge0: Some(coderank::config::Judge0Config {
+            judge0_callback_secret: Some(SecretString::from(secret)),
+            ..Default::default()
+        }),
+        ..AppOptions::default()
+    })
+    .await;
+    let token = api_token(&app, "judge0-tests@example.org").await;
+    let receiver = Receiver::default();
+    let address = receiver.start().await;
+
+    // C++ compiled once, three tests: the second expects the wrong answer.
+    let source = "#include <iostream>\nint main() { long a, b; std::cin >> a >> b; std::cout << a + b << \"  \\n\\n\"; }\n";
+    let request = json!({
+        "source_code": source,
+        "language_id": 54,
+        "test_cases": [
+            { "stdin": "1 2", "expected_output": "3" },
+            { "stdin": "2 2", "expected_output": "5" },
+            { "stdin": "40 2", "expected_output": "42\n" },
+        ],
+        "callback_url": format!("http://{address}/hook"),
+    });
+    let (status, body) = judge0(
+        &app,
+        Method::POST,
+        "/submissions?wait=true",
+        Some(&token),
+        Some(request),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let submission = parsed(&body);
+    assert_eq!(
+        submission["status"]["id"], 4,
+        "the first failing test shows: {body}"
+    );
+    let statuses: Vec<&Value> = submission["test_cases"]
+        .as_array()
+        .expect("test_cases")
+        .iter()
+        .map(|test| &test["status"]["id"])
+        .collect();
+    assert_eq!(statuses, [&json!(3), &json!(4), &json!(3)], "{body}");
+    assert_eq!(submission["test_cases"][2]["stdout"], "42  \n\n");
+    let token_of_run = submission["token"].as_str().expect("token").to_owned();
+
+    // The callback: a 500, then delivered again (after a 1 s backoff) and signed.
+    let delivered = eventually(Duration::from_secs(20), || {
+        let calls = Arc::clone(&receiver.calls);
+        async move { calls.lock().expect("lock").len() >= 2 }
+    })
+    .await;
+    assert!(
+        delivered,
+        "two attempts expected, got {}",
+        receiver.calls.lock().expect("lock").len()
+    );
+    let (body, signature) = receiver.calls.lock().expect("lock")[1].clone();
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("key");
+    mac.update(&body);
+    let expected: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    assert_eq!(signature, Some(format!("sha256={expected}")));
+    let called: Value = serde_json::from_slice(&body).expect("JSON");
+    assert_eq!(called["token"], token_of_run.as_str());
+    assert_eq!(called["status"]["id"], 4);
+    assert_eq!(
+        receiver.calls.lock().expect("lock").len(),
+        2,
+        "no attempt after a 200"
+    );
+
+    // Another user cannot read the submission.
+    let other = api_token(&app, "judge0-other@example.org").await;
+    let (status, _) = judge0(
+        &app,
+        Method::GET,
+        &format!("/submissions/{token_of_run}"),
+        Some(&other),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn runtime_errors_are_told_apart_by_signal_as_judge0_does() {
+    let app = spawn_app(AppOptions {
+        workers: 1,
+        ..AppOptions::default()
+    })
+    .await;
+    let token = api_token(&app, "judge0-signals@example.org").await;
+    let cases = [
+        (
+            "int main() { volatile int *p = 0; *p = 1; return 0; }\n",
+            7,
+            Some(11),
+        ),
+        (
+            "int main() { volatile int zero = 0, seven = 7; return seven / zero; }\n",
+            9,
+            Some(8),
+        ),
+        ("#include <stdlib.h>\nint main() { abort(); }\n", 10, Some(6)),
+        ("int main() { return 3; }\n", 11, None),
+    ];
+    for (source, status_id, signal) in cases {
+        let request = json!({ "source_code": source, "language_id": 50 });
+        let (status, body) = judge0(
+            &app,
+            Method::POST,
+            "/submissions?wait=true&fields=status,exit_code,exit_signal,message",
+            Some(&token),
+            Some(request),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let submission = parsed(&body);
+        assert_eq!(submission["status"]["id"], status_id, "{source}: {body}");
+        assert_eq!(submission["exit_signal"], json!(signal), "{source}: {body}");
+        if signal.is_none() {
+            assert_eq!(submission["exit_code"], 3, "{body}");
+            assert_eq!(submission["message"], "Exited with error status 3");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_official_judge0_python_sdk_runs_against_coderank() {
+    let app = spawn_app(AppOptions {
+        workers: 2,
+        ..AppOptions::default()
+    })
+    .await;
+    let token = api_token(&app, "judge0-sdk@example.org").await;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let pytools = tokio::process::Command::new(root.join("scripts/pytools"))
+        .output()
+        .await
+        .expect("scripts/pytools runs");
+    assert!(
+        pytools.status.success(),
+        "{}",
+        String::from_utf8_lossy(&pytools.stderr)
+    );
+    let bin = String::from_utf8_lossy(&pytools.stdout).trim().to_owned();
+    let run = tokio::process::Command::new(format!("{bin}/python"))
+        .arg(root.join("tests/judge0/sdk_check.py"))
+        .args(["--url", &app.url("/judge0"), "--token", &token])
+        .output();
+    let output = tokio::time::timeout(Duration::from_secs(300), run)
+        .await
+        .expect("the SDK checks finish in time")
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("all Judge0 SDK checks passed"), "{stdout}");
+}
