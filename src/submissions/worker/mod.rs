@@ -184,6 +184,7 @@ impl Worker {
         let cpus = std::thread::available_parallelism().map(usize::from).unwrap_or(1);
         let free = Slots::new(slots, self.pin_cpus.then_some(cpus));
         tracing::info!(slots, worker = %self.name, broker = self.broker.kind(), "judge worker started");
+        let pool = ready.pool.clone();
         let handler = {
             let (worker, free, shutdown) = (self.clone(), free.clone(), shutdown.clone());
             move |wake: Wake| {
@@ -205,7 +206,7 @@ impl Worker {
         broker::consume(&self.broker, &self.name, slots, shutdown.clone(), handler).await;
         // The judgings in hand finish (each is bounded by its problem's limits).
         free.drain(slots).await;
-        if let Some(pool) = &ready.pool {
+        if let Some(pool) = pool {
             pool.close().await;
         }
         let _ = dispatcher.await;

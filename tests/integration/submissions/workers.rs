@@ -11,7 +11,7 @@ use super::{
     accepted_id, count, echo_problem, finished, get_json, import_sample, submit, submit_ok, token,
     WorkerProcess, APLUSB_PY, APLUSB_PY_SLOW, ECHO_PY, PASSWORD,
 };
-use crate::helpers::{accounts_config, socket_of, spawn_app, AppOptions, Proxy, TestBroker};
+use crate::helpers::{accounts_config, socket_of, spawn_app, AppOptions, Proxy, TestApp, TestBroker};
 
 /// Logs every change of a judging to `finished` in a table of the test's database, so that a
 /// judging recorded twice (by two workers, or twice by one) shows up as two rows.
@@ -87,6 +87,24 @@ async fn wait_for_count(
         );
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
+}
+
+/// An app on `broker` with the submission rate limit off, an `echo` problem and the finish log.
+async fn echo_app_without_rate_limit(broker: &TestBroker) -> (TestApp, sqlx::PgPool) {
+    let app = spawn_app(AppOptions {
+        accounts: Some(AccountsConfig {
+            rate_submit: "off".parse().expect("rate"),
+            ..accounts_config()
+        }),
+        broker: Some(broker.clone()),
+        ..AppOptions::default()
+    })
+    .await;
+    let admin = app.admin_token("root@example.org", PASSWORD).await;
+    echo_problem(&app, &admin, "echo", true).await;
+    let db = app.db().await;
+    log_finishes(&db).await;
+    (app, db)
 }
 
 #[tokio::test]
@@ -168,19 +186,7 @@ async fn submissions_in_flight_when_postgresql_restarts_are_each_judged_once_ove
 
 /// A PostgreSQL restart with submissions in flight and more arriving meanwhile.
 async fn restart_postgresql_under_load(broker: TestBroker) {
-    let app = spawn_app(AppOptions {
-        accounts: Some(AccountsConfig {
-            rate_submit: "off".parse().expect("rate"),
-            ..accounts_config()
-        }),
-        broker: Some(broker.clone()),
-        ..AppOptions::default()
-    })
-    .await;
-    let admin = app.admin_token("root@example.org", PASSWORD).await;
-    echo_problem(&app, &admin, "echo", true).await;
-    let db = app.db().await;
-    log_finishes(&db).await;
+    let (app, db) = echo_app_without_rate_limit(&broker).await;
     let user = token(&app.register("steady@example.org", PASSWORD).await);
     let mut accepted = Vec::new();
     for _ in 0..20 {
@@ -260,19 +266,7 @@ async fn a_burst_of_300_submissions_on_two_worker_processes_is_judged_exactly_on
 
 /// 300 submissions from three users over two worker processes.
 async fn burst_on_two_workers(broker: TestBroker) {
-    let app = spawn_app(AppOptions {
-        accounts: Some(AccountsConfig {
-            rate_submit: "off".parse().expect("rate"),
-            ..accounts_config()
-        }),
-        broker: Some(broker.clone()),
-        ..AppOptions::default()
-    })
-    .await;
-    let admin = app.admin_token("root@example.org", PASSWORD).await;
-    echo_problem(&app, &admin, "echo", true).await;
-    let db = app.db().await;
-    log_finishes(&db).await;
+    let (app, db) = echo_app_without_rate_limit(&broker).await;
     let mut users = Vec::new();
     for n in 0..3 {
         users.push(token(
@@ -369,19 +363,7 @@ async fn submissions_made_while_rabbitmq_is_cut_off_wait_in_postgresql_and_are_j
     };
     let proxy = Proxy::start(socket_of(url)).await;
     let broker = rabbit.via(proxy.address);
-    let app = spawn_app(AppOptions {
-        accounts: Some(AccountsConfig {
-            rate_submit: "off".parse().expect("rate"),
-            ..accounts_config()
-        }),
-        broker: Some(broker.clone()),
-        ..AppOptions::default()
-    })
-    .await;
-    let admin = app.admin_token("root@example.org", PASSWORD).await;
-    echo_problem(&app, &admin, "echo", true).await;
-    let db = app.db().await;
-    log_finishes(&db).await;
+    let (app, db) = echo_app_without_rate_limit(&broker).await;
     let user = token(&app.register("patient@example.org", PASSWORD).await);
     let mut worker = WorkerProcess::start_on(&broker, &app.database_url, 1, 5);
     let finished_sql = "SELECT count(*) FROM judgings WHERE status = 'finished'";
