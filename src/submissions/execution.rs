@@ -11,7 +11,6 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::playground::{RunResult, MEMORY_MB, OUTPUT_MB, TIME_LIMIT_SECS};
 use crate::judge::{
     cpus::CpuSet,
     engine::{self, JudgeOptions, Report},
@@ -21,6 +20,53 @@ use crate::judge::{
     source::Source,
     verdict::Verdict,
 };
+
+/// Limits of a playground run.
+pub const TIME_LIMIT_SECS: u64 = 2;
+pub const MEMORY_MB: u64 = 256;
+pub const OUTPUT_MB: u64 = 1;
+
+/// What a run produced.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]
+pub struct RunResult {
+    /// `OK` when the program ran to the end with exit code 0; else `CE`, `TLE`, `MLE`, `OLE`,
+    /// `RE` (as for submissions), or `IE`.
+    pub status: String,
+    pub stdout: String,
+    pub stderr: String,
+    pub exit_code: Option<i32>,
+    pub signal: Option<i32>,
+    /// The CPU time of the slowest test.
+    pub time_ms: u64,
+    /// The wall-clock time of the slowest test.
+    #[serde(default)]
+    pub wall_ms: u64,
+    pub memory_kb: u64,
+    /// The compiler's output, for languages that compile.
+    pub compile_output: Option<String>,
+    /// Each test's outcome, when the run has several (the fields above are then those of the
+    /// first test that did not pass, or of the first test).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tests: Vec<TestRun>,
+}
+
+impl RunResult {
+    /// The result of a program that never ran (it did not compile, or the judge failed).
+    pub fn without_run(status: &str, compile_output: Option<String>) -> Self {
+        Self {
+            status: status.to_owned(),
+            stdout: String::new(),
+            stderr: String::new(),
+            exit_code: None,
+            signal: None,
+            time_ms: 0,
+            wall_ms: 0,
+            memory_kb: 0,
+            compile_output,
+            tests: Vec::new(),
+        }
+    }
+}
 
 /// What a run executes: its tests and limits (the `spec` column of `runs`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -11,7 +11,10 @@ mod limits;
 
 pub use limits::{check_limits, LimitRequest};
 
-use super::{execution::TestRun, playground::RunResult, playground::RunStatus};
+use super::{
+    execution::{RunResult, TestRun},
+    playground::RunStatus,
+};
 
 /// A Judge0 CE language id and the CodeRank language it runs. Names are Judge0's, with the
 /// versions of CodeRank's judge images.

@@ -27,8 +27,9 @@ use tokio_util::sync::CancellationToken;
 use self::slots::{Slot, Slots};
 use super::{
     broker::{self, Broker, Wake},
-    execution, judgings,
-    playground::{self, RunResult},
+    execution,
+    execution::RunResult,
+    judgings, playground,
     queue::{self, Lease, Renewable, RunJob, MAX_ATTEMPTS},
     records::JudgingStatus,
 };
