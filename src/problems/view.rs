@@ -12,7 +12,7 @@ use super::{
     cache::TestDataCache,
     fields::TestKind,
     records::{self, Problem},
-    statements::{self, LocalizedStatement},
+    statements::{self, latex::RenderError, Folder, LocalizedStatement, ServedFile},
 };
 
 /// Where the API serves a problem's statement files (`{API_PROBLEMS}/{slug}/statement/…`).
@@ -35,6 +35,16 @@ pub enum ViewError {
 impl From<sqlx::Error> for ViewError {
     fn from(err: sqlx::Error) -> Self {
         Self::Internal(err.into())
+    }
+}
+
+/// A statement the author's LaTeX made impossible is their fault; pandoc missing is ours.
+impl From<RenderError> for ViewError {
+    fn from(err: RenderError) -> Self {
+        match err {
+            RenderError::Refused(reason) => Self::Invalid(reason),
+            err @ RenderError::Unavailable(_) => Self::Internal(err.into()),
+        }
     }
 }
 
@@ -213,4 +223,20 @@ pub async fn shown(cache: &TestDataCache, sha: &str) -> anyhow::Result<(String, 
     let cut = bytes.len() > SAMPLE_SHOWN_BYTES;
     let text = String::from_utf8_lossy(&bytes[..bytes.len().min(SAMPLE_SHOWN_BYTES)]).into_owned();
     Ok((text, cut))
+}
+
+/// The statement file or attachment `name` of problem `slug`, if the audience may see the
+/// problem ([`ViewError::NotFound`] otherwise, as for the problem itself).
+pub async fn statement_file(
+    db: &PgPool,
+    cache: &TestDataCache,
+    audience: Audience,
+    slug: &str,
+    folder: Folder,
+    name: &str,
+) -> Result<ServedFile, ViewError> {
+    let problem = visible(db, audience, slug).await?;
+    statements::file(db, cache, &problem, folder, name)
+        .await?
+        .ok_or_else(|| ViewError::NotFound(format!("{slug}: no statement file {name:?}")))
 }

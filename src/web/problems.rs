@@ -353,7 +353,7 @@ async fn served_file(
     name: &str,
 ) -> Result<Response, PageError> {
     let admin = viewer.nav.is_admin();
-    let file = statements::file(&state.db, &state.cache, Audience { admin }, slug, folder, name).await?;
+    let file = view::statement_file(&state.db, &state.cache, Audience { admin }, slug, folder, name).await?;
     Ok(served::answer(file).await?)
 }
 

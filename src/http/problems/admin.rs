@@ -24,6 +24,7 @@ use crate::{
         import::{self, ImportOptions},
         records::{self, Changes, NewProblem, Problem},
         statements, time_limits,
+        view::ViewError,
     },
 };
 
@@ -165,7 +166,9 @@ pub(super) async fn update_problem(
         return Err(AppError::Conflict(time_limits::unpublishable(&problem)));
     }
     let html = match &changes.statement {
-        Some(source) => statements::render_edit(&problem, source).await?,
+        Some(source) => statements::render_edit(&problem, source)
+            .await
+            .map_err(ViewError::from)?,
         None => None,
     };
     let mut transaction = state.db.begin().await?;

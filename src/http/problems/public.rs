@@ -15,7 +15,7 @@ use crate::{
         served, AppState,
     },
     problems::{
-        statements::{self, Folder},
+        statements::Folder,
         view::{self, Audience, ListRequest, ProblemDetail, ProblemPage},
     },
 };
@@ -125,6 +125,6 @@ async fn statement_file(
     name: &str,
 ) -> Result<Response, AppError> {
     let admin = user.is_some_and(|current| current.user.role == Role::Admin);
-    let file = statements::file(&state.db, &state.cache, Audience { admin }, slug, folder, name).await?;
+    let file = view::statement_file(&state.db, &state.cache, Audience { admin }, slug, folder, name).await?;
     served::answer(file).await
 }

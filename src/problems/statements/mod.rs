@@ -22,11 +22,7 @@ use sqlx::{PgExecutor, PgPool};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{
-    cache::TestDataCache,
-    records::Problem,
-    view::{self, Audience, ViewError},
-};
+use super::{cache::TestDataCache, records::Problem};
 use crate::judge::package::statement::STATEMENT_FOLDERS;
 
 /// A file next to the statement (an image, a PDF) or in `attachments/` larger than this is
@@ -125,19 +121,19 @@ pub async fn edited(
 }
 
 /// What to store for an admin's edit `source` of the statement in `problems.statement`: for a
-/// LaTeX statement, pandoc's HTML of it ([`ViewError::Invalid`] naming the file if pandoc
-/// cannot render it); `None` for Markdown, rendered when shown.
-pub async fn render_edit(problem: &Problem, source: &str) -> Result<Option<String>, ViewError> {
+/// LaTeX statement, pandoc's HTML of it ([`latex::RenderError::Refused`] naming the file if
+/// pandoc cannot render it); `None` for Markdown, rendered when shown.
+pub async fn render_edit(problem: &Problem, source: &str) -> Result<Option<String>, latex::RenderError> {
     if problem.statement_format != "latex" {
         return Ok(None);
     }
     match latex::to_html(source).await {
         Ok(html) => Ok(Some(html)),
-        Err(latex::RenderError::Refused(reason)) => Err(ViewError::Invalid(format!(
+        Err(latex::RenderError::Refused(reason)) => Err(latex::RenderError::Refused(format!(
             "{}: cannot render this LaTeX statement: {reason}",
             problem.statement_path
         ))),
-        Err(err @ latex::RenderError::Unavailable(_)) => Err(ViewError::Internal(err.into())),
+        Err(err) => Err(err),
     }
 }
 
@@ -224,21 +220,18 @@ const SHOWN: &[(&str, &str)] = &[
 /// Extensions tried for `\includegraphics{circle}`, which names an image without one.
 const IMPLIED: &[&str] = &["png", "jpg", "jpeg", "svg", "gif", "pdf"];
 
-/// The file `name` of `folder` of problem `slug`, if the audience may see the problem
-/// ([`ViewError::NotFound`] otherwise, as for the problem itself).
+/// The file `name` of `folder` of `problem`, if it has one that is served (the caller has
+/// checked that its audience may see the problem: `view::statement_file`).
 pub async fn file(
     db: &PgPool,
     cache: &TestDataCache,
-    audience: Audience,
-    slug: &str,
+    problem: &Problem,
     folder: Folder,
     name: &str,
-) -> Result<ServedFile, ViewError> {
-    let problem = view::visible(db, audience, slug).await?;
-    let missing = || ViewError::NotFound(format!("{slug}: no statement file {name:?}"));
+) -> anyhow::Result<Option<ServedFile>> {
     let plain = !name.is_empty() && !name.starts_with('.') && !name.contains(['/', '\\']);
     if !plain {
-        return Err(missing());
+        return Ok(None);
     }
     let names: Vec<String> = if name.contains('.') || folder == Folder::Attachments {
         vec![name.to_owned()]
@@ -271,7 +264,7 @@ pub async fn file(
             .find(|row| &row.path == candidate)
             .map(|row| (row.path.clone(), row.sha256.clone()))
     }) else {
-        return Err(missing());
+        return Ok(None);
     };
     let file_name = path.rsplit('/').next().unwrap_or_default().to_owned();
     let extension = file_name
@@ -286,14 +279,14 @@ pub async fn file(
         (_, Some(kind)) => (kind, false),
         (Folder::Attachments, None) if extension == "txt" => ("text/plain; charset=utf-8", false),
         (Folder::Attachments, None) => ("application/octet-stream", true),
-        (Folder::Statement, None) => return Err(missing()),
+        (Folder::Statement, None) => return Ok(None),
     };
-    Ok(ServedFile {
+    Ok(Some(ServedFile {
         path: cache.get(&sha).await?,
         content_type,
         download,
         name: file_name,
-    })
+    }))
 }
 
 /// Whether `path` (in the package) is served to contestants, so is held to
