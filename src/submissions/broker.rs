@@ -12,6 +12,7 @@
 //!   queued and every [`SWEEP_EVERY`], it marks the jobs due a message (never dispatched, ready
 //!   again after a claim ran out, or waiting for longer than [`OVERDUE`]) and pushes one
 //!   message each; when the broker refuses, it unmarks them and tries again at the next sweep.
+//!   On PostgreSQL it also deletes spent messages ([`prune`]) once a minute.
 //! - [`consume`]: an apalis worker with `concurrency` = the slots, rebuilt whenever the broker
 //!   connection fails.
 
@@ -36,6 +37,8 @@ pub const SWEEP_EVERY: Duration = Duration::from_secs(1);
 pub const OVERDUE: Duration = Duration::from_secs(60);
 /// The longest the dispatcher waits for the broker to take one message.
 const PUSH_TIMEOUT: Duration = Duration::from_secs(5);
+/// How often the dispatcher prunes apalis-postgres's handled messages (see [`prune`]).
+const PRUNE_EVERY: Duration = Duration::from_secs(60);
 /// Connections of the apalis-postgres pool (its fetches, pushes, heartbeats and listener).
 const APALIS_CONNECTIONS: u32 = 4;
 
@@ -167,6 +170,7 @@ pub async fn dispatch(db: PgPool, broker: Broker, shutdown: CancellationToken) {
     let listener = tokio::spawn(listen(db.clone(), Arc::clone(&wake), shutdown.clone()));
     let mut sender = Sender::new(broker.clone());
     let mut set_up = false;
+    let mut pruned_at = tokio::time::Instant::now();
     while !shutdown.is_cancelled() {
         if !set_up {
             match broker.set_up().await {
@@ -176,6 +180,15 @@ pub async fn dispatch(db: PgPool, broker: Broker, shutdown: CancellationToken) {
         }
         if set_up {
             relay(&db, &mut sender).await;
+        }
+        if let (true, Broker::Postgres { config, .. }) = (set_up, &broker) {
+            if pruned_at.elapsed() >= PRUNE_EVERY {
+                pruned_at = tokio::time::Instant::now();
+                match prune(&db, config.queue.as_ref(), OVERDUE).await {
+                    Ok(pruned) => tracing::debug!(pruned, "pruned handled queue messages"),
+                    Err(err) => tracing::warn!(error = %err, "cannot prune the queue's messages"),
+                }
+            }
         }
         tokio::select! {
             () = wake.notified() => {}
@@ -214,6 +227,22 @@ async fn relay(db: &PgPool, sender: &mut Sender) {
         }
         tracing::debug!(kind = %job.kind, id = %job.id, "dispatched");
     }
+}
+
+/// Deletes apalis-postgres's messages of `queue` older than `age`, returning how many. apalis
+/// keeps every message it handed to a worker (as `Running`, since results are not kept), so
+/// without this its table grows by a row per job. A message older than [`OVERDUE`] is spent:
+/// a job it was for that still stands has been sent another by then.
+pub async fn prune(db: &PgPool, queue: &str, age: Duration) -> sqlx::Result<u64> {
+    // Not a checked query: the `apalis` schema is apalis-postgres's, made at run time.
+    let deleted = sqlx::query(
+        "DELETE FROM apalis.jobs WHERE job_type = $1 AND run_at < now() - make_interval(secs => $2)",
+    )
+    .bind(queue)
+    .bind(age.as_secs_f64())
+    .execute(db)
+    .await?;
+    Ok(deleted.rows_affected())
 }
 
 /// Wakes the dispatcher whenever a job is queued; reconnects when the connection drops.

@@ -303,6 +303,16 @@ async fn burst_on_two_workers(broker: TestBroker) {
         .map(|s| &s["attempts"])
         .collect();
     assert_eq!(attempts, [&json!(100), &json!(100), &json!(100)], "{board}");
+
+    if let TestBroker::Postgres = broker {
+        // apalis-postgres keeps each handled message; the dispatchers prune the spent ones.
+        let messages = "SELECT count(*) FROM apalis.jobs";
+        assert!(count(&db, messages).await > 0, "apalis kept no message to prune");
+        let queue = broker.config().name;
+        let pruned = coderank::submissions::broker::prune(&db, &queue, Duration::ZERO).await;
+        assert!(pruned.expect("prune") > 0);
+        assert_eq!(count(&db, messages).await, 0, "messages left after pruning");
+    }
 }
 
 #[tokio::test]
