@@ -1,5 +1,6 @@
-//! What a judge worker needs before it may claim a job: PostgreSQL, the object store, the
-//! Docker engine, every judge image of the language table, and the supervisor binary.
+//! What a judge worker needs before it may claim a job: PostgreSQL, the queue's broker, the
+//! object store, the Docker engine, every judge image of the language table, and the
+//! supervisor binary.
 //!
 //! `coderank worker --check` prints each finding and answers OK or names what is missing. A
 //! worker runs the same check before its slots claim anything and keeps its slots idle until
@@ -15,6 +16,7 @@ use crate::{
     docker::DockerEngine,
     judge::{images, languages::Languages, sandbox},
     storage::SharedStore,
+    submissions::broker::{self, Broker},
 };
 
 /// How long each finding may take.
@@ -63,6 +65,7 @@ impl Findings {
 /// What the check looks at.
 pub struct Needs<'a> {
     pub db: &'a PgPool,
+    pub broker: &'a Broker,
     pub store: &'a SharedStore,
     pub docker: &'a DockerEngine,
     pub supervisor: Option<PathBuf>,
@@ -73,9 +76,14 @@ pub struct Needs<'a> {
 pub async fn run(needs: Needs<'_>) -> (Findings, Option<Arc<[u8]>>) {
     let supervisor_path = needs.supervisor.clone();
     let store_target = needs.store.describe();
-    let (postgres, storage, docker, supervisor) = tokio::join!(
+    let broker_target = broker::describe(needs.broker);
+    let (postgres, queue, storage, docker, supervisor) = tokio::join!(
         finding("postgres", "PostgreSQL answers", async {
             crate::db::ping(needs.db).await.map_err(|err| err.to_string())
+        }),
+        // PostgreSQL's queue lives in the database checked above.
+        finding("broker", &broker_target, async {
+            broker::ping(needs.broker).await.unwrap_or(Ok(()))
         }),
         finding("storage", &store_target, async {
             needs.store.check().await.map_err(|err| err.to_string())
@@ -101,7 +109,7 @@ pub async fn run(needs: Needs<'_>) -> (Findings, Option<Arc<[u8]>>) {
         Err(err) => (missing("supervisor", err.to_string()), None),
     };
     (
-        Findings(vec![postgres, storage, engine, images, supervisor]),
+        Findings(vec![postgres, queue, storage, engine, images, supervisor]),
         bytes,
     )
 }

@@ -119,6 +119,7 @@ impl Worker {
     pub async fn check(&self) -> (check::Findings, Option<Arc<[u8]>>) {
         check::run(check::Needs {
             db: &self.db,
+            broker: &self.broker,
             store: &self.store,
             docker: &self.docker,
             supervisor: self.supervisor_path.clone(),

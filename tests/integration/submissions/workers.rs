@@ -11,7 +11,9 @@ use super::{
     accepted_id, count, echo_problem, finished, get_json, import_sample, submit, submit_ok, token,
     WorkerProcess, APLUSB_PY, APLUSB_PY_SLOW, ECHO_PY, PASSWORD,
 };
-use crate::helpers::{accounts_config, socket_of, spawn_app, AppOptions, Proxy, TestApp, TestBroker};
+use crate::helpers::{
+    accounts_config, services, socket_of, spawn_app, AppOptions, Proxy, TestApp, TestBroker,
+};
 
 /// Logs every change of a judging to `finished` in a table of the test's database, so that a
 /// judging recorded twice (by two workers, or twice by one) shows up as two rows.
@@ -264,6 +266,21 @@ async fn a_burst_of_300_submissions_on_two_worker_processes_is_judged_exactly_on
     burst_on_two_workers(TestBroker::amqp()).await;
 }
 
+/// Submits as a client under load should: a 503 is retried after the wait it names. A 503
+/// stores nothing, which the callers' count of submissions checks.
+async fn submit_retrying_when_busy(app: &TestApp, user: &str, problem: &str, source: &str) -> String {
+    for _ in 0..60 {
+        let response = submit(app, user, problem, "python3", source).await;
+        if response.status() != StatusCode::SERVICE_UNAVAILABLE {
+            return accepted_id(response).await;
+        }
+        let body: Value = response.json().await.expect("JSON");
+        let wait = body["error"]["details"]["retry_after_secs"].as_u64().unwrap_or(1);
+        tokio::time::sleep(Duration::from_secs(wait)).await;
+    }
+    panic!("the API was still busy after 60 tries");
+}
+
 /// 300 submissions from three users over two worker processes.
 async fn burst_on_two_workers(broker: TestBroker) {
     let (app, db) = echo_app_without_rate_limit(&broker).await;
@@ -275,12 +292,12 @@ async fn burst_on_two_workers(broker: TestBroker) {
     }
     let mut first = WorkerProcess::start_on(&broker, &app.database_url, 1, 10);
     let mut second = WorkerProcess::start_on(&broker, &app.database_url, 1, 10);
-    // Twenty requests in flight at a time: the test app's pool has four connections, and 300
-    // requests at once would wait longer than its acquire timeout (a 500, not a queued job).
+    // Twenty requests in flight at a time over the test app's four connections, beside other
+    // tests: the API may answer 503 (busy), which a client retries as it says.
     let ids: std::collections::HashSet<String> = futures::stream::iter(0..300)
         .map(|n| {
             let (app, user) = (&app, &users[n % 3]);
-            async move { accepted_id(submit(app, user, "echo", "python3", ECHO_PY).await).await }
+            async move { submit_retrying_when_busy(app, user, "echo", ECHO_PY).await }
         })
         .buffer_unordered(20)
         .collect()
@@ -424,4 +441,48 @@ async fn submissions_made_while_rabbitmq_is_cut_off_wait_in_postgresql_and_are_j
     let (_, body) = readiness(&app).await;
     assert_eq!(body["queue"]["broker"]["ok"], true, "{body}");
     assert!(body["queue"]["warning"].is_null(), "{body}");
+}
+
+#[tokio::test]
+async fn worker_check_names_the_broker_and_fails_while_it_does_not_answer() {
+    let app = spawn_app(AppOptions::default()).await;
+    let check = |broker: &TestBroker| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_coderank"))
+            .args(["worker", "--check"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("DATABASE_URL", &app.database_url)
+            .env("S3_ENDPOINT", services().s3_endpoint)
+            .envs(broker.env())
+            .output()
+            .expect("run coderank worker --check");
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        (output.status.success(), format!("{stdout}{stderr}"))
+    };
+
+    let rabbit = TestBroker::amqp();
+    let (ok, report) = check(&rabbit);
+    assert!(ok, "{report}");
+    assert!(
+        report
+            .lines()
+            .any(|line| line.starts_with("ok") && line.contains("broker") && line.contains("amqp 127.0.0.1")),
+        "{report}"
+    );
+
+    // A port nothing listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("a port")
+        .local_addr()
+        .expect("address");
+    let (ok, report) = check(&rabbit.via(closed));
+    assert!(!ok, "{report}");
+    assert!(
+        report
+            .lines()
+            .any(|line| line.starts_with("MISSING") && line.contains("broker")),
+        "{report}"
+    );
+    assert!(report.contains("cannot judge yet"), "{report}");
+    assert!(!report.contains("guest"), "credentials in the report: {report}");
 }
