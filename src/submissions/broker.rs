@@ -288,6 +288,16 @@ pub async fn consume<H, F>(
 {
     let mut generation = 0u32;
     while !shutdown.is_cancelled() {
+        // apalis-postgres's worker polls its tables from the start: make them first (the
+        // dispatcher does the same; both are idempotent).
+        if let Err(err) = broker.set_up().await {
+            tracing::warn!(error = %format!("{err:#}"), "the queue broker is not ready");
+            tokio::select! {
+                () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                () = shutdown.cancelled() => {}
+            }
+            continue;
+        }
         generation += 1;
         let worker_name = format!("{name}/{generation}");
         let handler = handler.clone();
