@@ -37,6 +37,8 @@ pub const SWEEP_EVERY: Duration = Duration::from_secs(1);
 pub const OVERDUE: Duration = Duration::from_secs(60);
 /// The longest the dispatcher waits for the broker to take one message.
 const PUSH_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long an apalis worker record stays after its last heartbeat (every 5 s while alive).
+const WORKERS_FORGOTTEN: Duration = Duration::from_secs(3600);
 /// How often the dispatcher prunes apalis-postgres's handled messages (see [`prune`]).
 const PRUNE_EVERY: Duration = Duration::from_secs(60);
 /// Connections of the apalis-postgres pool (its fetches, pushes, heartbeats and listener).
@@ -229,17 +231,28 @@ async fn relay(db: &PgPool, sender: &mut Sender) {
     }
 }
 
-/// Deletes apalis-postgres's messages of `queue` older than `age`, returning how many. apalis
-/// keeps every message it handed to a worker (as `Running`, since results are not kept), so
-/// without this its table grows by a row per job. A message older than [`OVERDUE`] is spent:
-/// a job it was for that still stands has been sent another by then.
+/// Deletes apalis-postgres's messages of `queue` older than `age`, returning how many, and the
+/// records of its workers silent for [`WORKERS_FORGOTTEN`] that no message names. apalis keeps
+/// every message it handed to a worker (as `Running`, since results are not kept) and every
+/// worker it registered (one per consumer started), so without this its tables only grow. A
+/// message older than [`OVERDUE`] is spent: a job it was for that still stands has been sent
+/// another by then.
 pub async fn prune(db: &PgPool, queue: &str, age: Duration) -> sqlx::Result<u64> {
-    // Not a checked query: the `apalis` schema is apalis-postgres's, made at run time.
+    // Not checked queries: the `apalis` schema is apalis-postgres's, made at run time.
     let deleted = sqlx::query(
         "DELETE FROM apalis.jobs WHERE job_type = $1 AND run_at < now() - make_interval(secs => $2)",
     )
     .bind(queue)
     .bind(age.as_secs_f64())
+    .execute(db)
+    .await?;
+    sqlx::query(
+        "DELETE FROM apalis.workers w
+         WHERE w.worker_type = $1 AND w.last_seen < now() - make_interval(secs => $2)
+           AND NOT EXISTS (SELECT 1 FROM apalis.jobs j WHERE j.lock_by = w.id)",
+    )
+    .bind(queue)
+    .bind(WORKERS_FORGOTTEN.as_secs_f64())
     .execute(db)
     .await?;
     Ok(deleted.rows_affected())

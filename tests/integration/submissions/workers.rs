@@ -323,12 +323,30 @@ async fn burst_on_two_workers(broker: TestBroker) {
 
     if let TestBroker::Postgres = broker {
         // apalis-postgres keeps each handled message; the dispatchers prune the spent ones.
+        // ... and the records of workers long gone (one per consumer apalis started).
         let messages = "SELECT count(*) FROM apalis.jobs";
         assert!(count(&db, messages).await > 0, "apalis kept no message to prune");
         let queue = broker.config().name;
+        sqlx::query(
+            "INSERT INTO apalis.workers (id, worker_type, storage_name, last_seen)
+             VALUES ('gone:1/1', $1, 'PgStorage', now() - interval '2 hours')",
+        )
+        .bind(&queue)
+        .execute(&db)
+        .await
+        .expect("a worker record of long ago");
+        let workers = "SELECT count(*) FROM apalis.workers";
+        let before = count(&db, workers).await;
         let pruned = coderank::submissions::broker::prune(&db, &queue, Duration::ZERO).await;
         assert!(pruned.expect("prune") > 0);
         assert_eq!(count(&db, messages).await, 0, "messages left after pruning");
+        let gone = "SELECT count(*) FROM apalis.workers WHERE id = 'gone:1/1'";
+        assert_eq!(count(&db, gone).await, 0, "the silent worker's record is kept");
+        assert_eq!(
+            count(&db, workers).await,
+            before - 1,
+            "a live worker's record was pruned"
+        );
     }
 }
 
