@@ -14,7 +14,7 @@
 mod pool;
 mod spec;
 
-pub use pool::{WarmPool, POOL_PURPOSE};
+pub use pool::WarmPool;
 pub use spec::{free_uid, SandboxSpec, PIPES_DIR, UID_LABEL};
 
 use std::{path::PathBuf, pin::Pin, sync::Arc, time::Duration};
@@ -329,12 +329,6 @@ impl Sandbox {
             .unwrap_or(false)
     }
 
-    /// Changes the container's memory (and memory + swap) limit, e.g. down to the tests' limit
-    /// once the compiler, which may need more, is done.
-    pub async fn set_memory_mb(&mut self, memory_mb: u64) -> anyhow::Result<()> {
-        set_memory_mb(&self.docker, &self.id, memory_mb).await
-    }
-
     /// The engine the sandbox lives on.
     pub fn docker(&self) -> &Docker {
         &self.docker
@@ -369,7 +363,8 @@ impl Drop for Sandbox {
     }
 }
 
-/// Changes container `id`'s memory (and memory + swap) limit.
+/// Changes container `id`'s memory (and memory + swap) limit, e.g. down to the tests' limit
+/// once the compiler, which may need more, is done.
 pub async fn set_memory_mb(docker: &Docker, id: &str, memory_mb: u64) -> anyhow::Result<()> {
     let bytes = i64::try_from(memory_mb.saturating_mul(1 << 20)).unwrap_or(i64::MAX);
     let update = bollard::models::ContainerUpdateBody {

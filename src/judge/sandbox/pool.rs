@@ -171,11 +171,6 @@ impl WarmPool {
         waiting.map(|sandbox| sandbox.id().to_owned()).collect()
     }
 
-    /// The OCI runtime of the pool's sandboxes.
-    pub fn runtime(&self) -> Option<&str> {
-        self.inner.runtime.as_deref()
-    }
-
     /// Stops the pool: waits for the starts in flight (each has its deadline) and removes every
     /// sandbox it holds. Sandboxes already taken belong to their judgings.
     pub async fn close(&self) {
