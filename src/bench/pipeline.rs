@@ -185,7 +185,10 @@ async fn measure(
     import_aplusb(&db, &config.storage, config).await?;
     let client = reqwest::Client::new();
     let token = register(&client, base, "bench@coderank.local").await?;
-    println!("pipeline: in-process server, {slots} judging slot(s), A+B with 11 tests");
+    let tests = crate::judge::package::ProblemPackage::load("problems/aplusb")?
+        .test_cases
+        .len();
+    println!("pipeline: in-process server, {slots} judging slot(s), A+B with {tests} tests");
     println!("{:<52} {:>12}", "measurement", "result");
 
     // Warm the images, the test-data cache, the connection pools and the warm pool.

@@ -1,6 +1,7 @@
 //! The Judge0-compatible API: its defaults, the maxima a request may ask for, and callbacks.
 
 use clap::Args;
+use ipnet::IpNet;
 use secrecy::SecretString;
 
 use super::parse_secret;
@@ -55,6 +56,24 @@ pub struct Judge0Config {
     /// Seconds after the result within which a callback must be delivered, retries included.
     #[arg(long, env = "CODERANK_JUDGE0_CALLBACK_DEADLINE_SECS", default_value_t = 60)]
     pub judge0_callback_deadline_secs: u64,
+    /// Networks a `callback_url` may reach besides public addresses, comma-separated (CIDR or
+    /// single addresses, e.g. `10.1.0.0/16,127.0.0.1`). Unset: loopback, private, link-local
+    /// (cloud metadata) and other non-public addresses are refused.
+    #[arg(
+        long,
+        env = "CODERANK_JUDGE0_CALLBACK_ALLOW",
+        value_delimiter = ',',
+        value_parser = parse_network
+    )]
+    pub judge0_callback_allow: Vec<IpNet>,
+}
+
+/// A network in CIDR form, or one address.
+fn parse_network(text: &str) -> Result<IpNet, String> {
+    let text = text.trim();
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("{text:?} is neither a network (10.0.0.0/8) nor an address"))
 }
 
 impl Default for Judge0Config {
@@ -73,6 +92,7 @@ impl Default for Judge0Config {
             judge0_callback_secret: None,
             judge0_callback_max_tries: 5,
             judge0_callback_deadline_secs: 60,
+            judge0_callback_allow: Vec::new(),
         }
     }
 }

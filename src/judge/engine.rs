@@ -17,12 +17,12 @@ use super::{
     checker::{diff::line_diff_off_runtime, CheckOutcome, Checker},
     interactive,
     languages::Language,
-    limits::{compile_limits, request, STDERR_BYTES, SUPERVISOR_MB},
-    program::{Program, Ran, ANSWER_GRACE, MAX_SANDBOXES, START_TIME},
+    limits::{compile_limits, request},
+    program::{Program, Ran, ANSWER_GRACE, START_TIME},
     redact::Redactor,
-    sandbox::{RunOutput, SandboxSpec},
+    sandbox::RunOutput,
     scoring::{self, CaseResult},
-    seccomp,
+    sizing::{largest_input_mb, sandbox_spec},
     source::{Build, Source},
     verdict::{test_verdict, Verdict},
 };
@@ -31,83 +31,14 @@ use crate::judge::package::{ProblemPackage, TestCase};
 pub use super::{
     limits::{JudgeOptions, TestLimits},
     report::{CompileReport, Progress, Report, Side, TestReport, SAMPLE_OUTPUT_BYTES},
+    sizing::budget,
 };
-
-/// Largest `/dev/shm`.
-const SHM_MB: u64 = 64;
-/// Smallest scratch `/tmp`, whatever the memory limit: compilers write there too.
-const MIN_TMP_MB: u64 = 64;
 
 /// A judging that took longer than its [`budget`]: recorded at once as an internal error,
 /// never tried again (it would take as long again).
 #[derive(Debug, thiserror::Error)]
 #[error("the judging took longer than its budget of {} s", .0.as_secs())]
 pub struct OverBudget(pub Duration);
-
-/// The sizes a judging's sandbox is made with. The tests' memory cap of the container holds the
-/// program's limit, the tmpfs mounts it may fill beyond that before the supervisor's sampling
-/// stops it, the largest input (an in-memory file), the output the supervisor holds, and the
-/// supervisor itself: so filling memory with files can never leave the supervisor without room.
-fn sandbox_spec(
-    package: &ProblemPackage,
-    language: &Language,
-    limits: &TestLimits,
-    options: &JudgeOptions,
-) -> (SandboxSpec, u64) {
-    // Larger than the memory limit: a program that fills it has passed its memory, and its
-    // files stay to be seen (MLE), instead of a write failing first under the limit.
-    let tmp_mb = limits.memory_mb.max(MIN_TMP_MB) + 16;
-    let shm_mb = limits.memory_mb.min(SHM_MB);
-    let held_mb = largest_input_mb(package) + (limits.output_bytes + STDERR_BYTES).div_ceil(1 << 20);
-    let tests_memory_mb = limits.memory_mb + tmp_mb + shm_mb + held_mb + SUPERVISOR_MB;
-    let spec = SandboxSpec {
-        image: language.image.clone(),
-        memory_mb: package.limits.compilation_memory_mib.max(tests_memory_mb),
-        tmp_mb,
-        shm_mb,
-        work_mb: 256,
-        pids_limit: options.pids_limit,
-        cpuset: options.cpuset.clone(),
-        purpose: "judge",
-        seccomp: seccomp::for_language(language),
-        pipes_volume: options.pipes_volume.clone(),
-    };
-    (spec, tests_memory_mb)
-}
-
-/// The largest input or answer file of the package, in MiB, rounded up.
-fn largest_input_mb(package: &ProblemPackage) -> u64 {
-    let largest = package
-        .test_cases
-        .iter()
-        .flat_map(|test| [&test.input, &test.answer])
-        .filter_map(|path| std::fs::metadata(path).ok())
-        .map(|metadata| metadata.len())
-        .max()
-        .unwrap_or(0);
-    largest.div_ceil(1 << 20)
-}
-
-/// The most a judging of `package` may take: every sandbox start and compile it may need, and
-/// every test with its check. Each exchange has a deadline of its own within this; this bounds
-/// the whole, and how long a worker keeps a job's lease.
-pub fn budget(package: &ProblemPackage) -> Duration {
-    let Ok(limits) = TestLimits::of(package) else {
-        return Duration::from_secs(60);
-    };
-    let compile = Duration::from_millis(compile_limits(package).wall_ms) + ANSWER_GRACE * 2;
-    let starts = (START_TIME + compile) * (MAX_SANDBOXES + 1);
-    let largest = largest_input_mb(package) << 20;
-    let mut per_test = Duration::from_millis(limits.wall_ms())
-        + ANSWER_GRACE
-        + super::checker::custom::run_deadline(largest * 3)
-        + super::limits::transfer_time(largest + limits.output_bytes);
-    if package.interactive {
-        per_test += interactive::CONNECT_TIME + Duration::from_millis(interactive::VALIDATOR_GRACE_MS);
-    }
-    per_test *= package.multi_pass.unwrap_or(1);
-    starts + per_test * package.test_cases.len() as u32
-}
 
 pub async fn judge(
     docker: &Docker,
@@ -180,10 +111,23 @@ pub async fn judge(
         judging.run(&mut program, &build, &mut checker, &mut progress),
     )
     .await;
-    program.discard().await;
-    checker.remove().await;
-    if let Some(volume) = volume.as_mut() {
-        volume.remove().await;
+    let sandbox = program.sandbox.take();
+    let (pool, spec) = (program.pool.take(), program.spec.clone());
+    let teardown = async move {
+        if let Some(mut sandbox) = sandbox {
+            sandbox.remove().await;
+        }
+        checker.remove().await;
+        if let Some(mut volume) = volume {
+            volume.remove().await;
+        }
+        if let Some(pool) = pool {
+            pool.top_up(&spec);
+        }
+    };
+    match &options.teardown {
+        Some(tracker) => drop(tracker.spawn(teardown)),
+        None => teardown.await,
     }
     outcome.map_err(|_| OverBudget(budget))?
 }

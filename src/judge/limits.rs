@@ -31,6 +31,10 @@ pub struct JudgeOptions {
     pub pool: Option<crate::judge::sandbox::WarmPool>,
     /// The OCI runtime sandboxes run under (`None`: the engine's default).
     pub runtime: Option<String>,
+    /// Where the judging's containers are removed (and the warm pool topped up) once its report
+    /// is made, so that its caller can record the verdict meanwhile and wait for them after
+    /// (`None`: the judging removes them before it returns).
+    pub teardown: Option<tokio_util::task::TaskTracker>,
 }
 
 impl JudgeOptions {
@@ -43,6 +47,7 @@ impl JudgeOptions {
             pipes_volume: None,
             pool: None,
             runtime: None,
+            teardown: None,
         }
     }
 }

@@ -9,9 +9,10 @@
 //! [`images`] builds and runs the judge images it names; [`seccomp`] is the sandboxes' system
 //! call profile; [`source`] is a submission's code (a file or a folder); [`sandbox`] is one
 //! container, [`program`] the submission's sandbox over a judging, [`limits`] what a judging
-//! runs with, [`engine`] the judging and [`report`] what it reports; [`redact`] keeps host paths
-//! out of it; [`reference`] judges a package's own submissions as problemtools does and derives
-//! a missing time limit from them; [`cpus`] pins sandboxes; [`commands`] holds `coderank judge` and `problem verify`.
+//! runs with, [`sizing`] how large its sandbox is and how long it may take, [`engine`] the
+//! judging and [`report`] what it reports; [`redact`] keeps host paths out of it; [`reference`]
+//! judges a package's own submissions as problemtools does and derives a missing time limit
+//! from them; [`cpus`] pins sandboxes; [`commands`] holds `coderank judge` and `problem verify`.
 
 pub mod checker;
 pub mod commands;
@@ -29,5 +30,6 @@ pub mod report;
 pub mod sandbox;
 pub mod scoring;
 pub mod seccomp;
+pub mod sizing;
 pub mod source;
 pub mod verdict;

@@ -267,6 +267,8 @@ async fn several_tests_are_judged_at_once_and_the_signed_callback_is_retried_aft
         workers: 1,
         judge0: Some(coderank::config::Judge0Config {
             judge0_callback_secret: Some(SecretString::from(secret)),
+            // The receiver listens on loopback, which callbacks may reach only when allowed.
+            judge0_callback_allow: vec!["127.0.0.1/32".parse().expect("network")],
             ..Default::default()
         }),
         ..AppOptions::default()
@@ -353,6 +355,57 @@ async fn several_tests_are_judged_at_once_and_the_signed_callback_is_retried_aft
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// By default a callback may not reach this host's own services, its private network or a
+/// cloud's metadata address: an address in the URL is refused with Judge0's 422, and a name
+/// that resolves only to such addresses is never called (the run is still judged and readable).
+#[tokio::test]
+async fn a_callback_to_a_non_public_address_is_refused_unless_allowed() {
+    let app = spawn_app(AppOptions {
+        workers: 1,
+        ..AppOptions::default()
+    })
+    .await;
+    let token = api_token(&app, "judge0-reach@example.org").await;
+    let receiver = Receiver::default();
+    let address = receiver.start().await;
+
+    for url in [
+        format!("http://{address}/hook"),
+        "http://169.254.169.254/latest/meta-data/".to_owned(),
+        "http://[::1]:8080/hook".to_owned(),
+        "http://10.0.0.1/hook".to_owned(),
+    ] {
+        let request = json!({ "source_code": "print(1)", "language_id": 71, "callback_url": url });
+        let (status, body) = judge0(&app, Method::POST, "/submissions", Some(&token), Some(request)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{url}: {body}");
+        let message = parsed(&body)["callback_url"][0]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(message.contains("not a public address"), "{url}: {body}");
+    }
+
+    // `localhost` passes the check on the URL, but resolves only to loopback: never called.
+    let url = format!("http://localhost:{}/hook", address.port());
+    let request = json!({ "source_code": "print(1)", "language_id": 71, "callback_url": url });
+    let (status, body) = judge0(
+        &app,
+        Method::POST,
+        "/submissions?wait=true",
+        Some(&token),
+        Some(request),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(parsed(&body)["status"]["id"], 3, "the run is judged: {body}");
+    let called = eventually(Duration::from_secs(3), || {
+        let calls = Arc::clone(&receiver.calls);
+        async move { !calls.lock().expect("lock").is_empty() }
+    })
+    .await;
+    assert!(!called, "a callback reached a loopback receiver");
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! The warm pool of sandboxes (`judge::sandbox::WarmPool`) with real containers: a judging
-//! takes a pre-started sandbox and the pool is refilled; nothing a hostile program leaves in
+//! takes a pre-started sandbox and the pool is refilled once it is done (at once, or through
+//! a teardown tracker as a worker does); nothing a hostile program leaves in
 //! its sandbox reaches the next judging; a pooled sandbox that died while waiting gives way to
 //! a fresh one; closing the pool (what a worker does at shutdown) removes all it holds.
 
@@ -89,6 +90,32 @@ async fn a_judging_takes_a_pre_started_sandbox_which_is_removed_and_replaced() {
     );
     let after = ready(&pool, 1).await;
     assert_ne!(after, before, "the pool was refilled with a new sandbox");
+    pool.close().await;
+}
+
+/// What a worker does: the judging hands its sandbox's removal and the pool's top-up to a
+/// tracker and returns its report first; once the tracker is waited for, the used sandbox is
+/// gone and a new one is being started for the next judging.
+#[tokio::test]
+async fn a_judging_with_a_teardown_tracker_removes_its_sandbox_and_tops_the_pool_up_there() {
+    let docker = docker();
+    let (pool, mut options) = pool(&docker, 1);
+    assert_eq!(judge_python(&docker, &options, APLUSB_PY).await, Verdict::Ac);
+    let before = ready(&pool, 1).await;
+
+    let tracker = tokio_util::task::TaskTracker::new();
+    options.teardown = Some(tracker.clone());
+    assert_eq!(judge_python(&docker, &options, APLUSB_PY).await, Verdict::Ac);
+    tracker.close();
+    tokio::time::timeout(Duration::from_secs(60), tracker.wait())
+        .await
+        .expect("the teardown ends");
+    assert!(
+        !exists(&docker, &before[0]).await,
+        "the used sandbox is removed once the teardown is done"
+    );
+    let after = ready(&pool, 1).await;
+    assert_ne!(after, before, "the pool was topped up with a new sandbox");
     pool.close().await;
 }
 

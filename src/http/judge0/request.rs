@@ -12,7 +12,7 @@ use crate::{
     app::AppState,
     submissions::{
         execution::{RunSpec, RunTest},
-        judge0::{self, LimitRequest},
+        judge0::{self, callback::Reach, LimitRequest},
     },
 };
 
@@ -93,9 +93,14 @@ pub fn accept(state: &AppState, request: SubmissionRequest, base64: bool) -> Res
         fail("source_code", format!("is too long (maximum is {max} bytes)"));
     }
     if let Some(url) = &request.callback_url {
-        let parsed = url::Url::parse(url);
-        if !parsed.is_ok_and(|url| matches!(url.scheme(), "http" | "https")) {
-            fail("callback_url", "is not a valid http(s) URL".to_owned());
+        match url::Url::parse(url) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") => {
+                let reach = Reach::new(&state.submission_limits.judge0.judge0_callback_allow);
+                if let Some(why) = reach.refuses(&url) {
+                    fail("callback_url", format!("is not allowed: {why}"));
+                }
+            }
+            _ => fail("callback_url", "is not a valid http(s) URL".to_owned()),
         }
     }
 

@@ -1,7 +1,7 @@
 //! `POST /submissions`, `GET /submissions/{token}` and their batch forms, as Judge0 has them;
 //! plus the delivery of callbacks once a submission's run is finished.
 
-use std::{sync::LazyLock, time::Duration};
+use std::time::Duration;
 
 use axum::{
     body::Bytes,
@@ -22,7 +22,7 @@ use super::{
 use crate::{
     app::AppState,
     submissions::{
-        judge0::callback::{self, Delivered, Delivery},
+        judge0::callback::{self, Delivered, Delivery, Reach},
         playground::{self, NewRun, RunStatus},
     },
 };
@@ -47,8 +47,6 @@ const CALLBACK_FIELDS: [&str; 13] = [
 const CALLBACK_WAIT: Duration = Duration::from_secs(15 * 60);
 /// The longest a `?wait=true` request is held.
 const MAX_WAIT: Duration = Duration::from_secs(300);
-
-static CALLBACK_CLIENT: LazyLock<reqwest::Client> = LazyLock::new(reqwest::Client::new);
 
 #[derive(Debug, Deserialize)]
 pub(super) struct Params {
@@ -253,6 +251,7 @@ fn spawn_callback(state: AppState, user_id: Uuid, id: Uuid, url: String) {
             first_backoff: Duration::from_secs(1),
             deadline: Duration::from_secs(config.judge0_callback_deadline_secs),
             timeout: Duration::from_secs(5),
+            reach: Reach::new(&config.judge0_callback_allow),
         };
         let finished = match playground::wait(&state.db, &state.events, user_id, id, CALLBACK_WAIT).await {
             Ok(Some(run)) if run.status == RunStatus::Finished => true,
@@ -281,7 +280,7 @@ fn spawn_callback(state: AppState, user_id: Uuid, id: Uuid, url: String) {
                 return;
             }
         };
-        match callback::deliver(&CALLBACK_CLIENT, &url, body, &delivery).await {
+        match callback::deliver(&url, body, &delivery).await {
             Delivered::Answered { status, attempts } => {
                 tracing::info!(run = %id, status, attempts, "callback delivered")
             }

@@ -10,9 +10,10 @@
 //!
 //! Each sandbox is used by one judging and then removed (the judging removes it, as it would a
 //! fresh one): nothing a program leaves behind — files, processes, a changed `/tmp` — outlives
-//! its judging. A taken sandbox is replaced in the background, at most [`FILLERS`] starts at a
-//! time, each within [`START_TIME`]; a start that fails is not retried (the next take asks
-//! again). A sandbox that died while waiting is found out by the judging's first exchange, which
+//! its judging. The judging then tops its shape's pool up ([`WarmPool::top_up`]): after it,
+//! not while it runs, so that starting a container (CPU-heavy in the engine) does not slow the
+//! judging's own tests on a small machine. At most [`FILLERS`] starts run at a time, each within
+//! [`START_TIME`]; a start that fails is not retried (the next top-up asks again). A sandbox that died while waiting is found out by the judging's first exchange, which
 //! then starts a fresh one (see `program`). Sandboxes that need something of their judging at
 //! creation — an interactive judging's FIFO volume — are never pooled.
 //!
@@ -102,7 +103,7 @@ struct Inner {
 struct State {
     /// Set by [`WarmPool::close`]: nothing more is started or handed out.
     closed: bool,
-    /// Counts takes, to tell the least recently used shape.
+    /// Counts takes and top-ups, to tell the least recently used shape.
     clock: u64,
     shapes: HashMap<Shape, Waiting>,
 }
@@ -131,29 +132,47 @@ impl WarmPool {
         }
     }
 
-    /// A ready sandbox made as `spec` says, if the pool holds one; either way, the shape's
-    /// pool is topped up in the background. `None` at once for what is never pooled.
+    /// A ready sandbox made as `spec` says, if the pool holds one. `None` at once for what is
+    /// never pooled. Nothing is started here: the judging tops the pool up when it is done.
     pub fn take(&self, spec: &SandboxSpec) -> Option<Sandbox> {
-        if self.inner.size == 0 || spec.pipes_volume.is_some() {
+        if !self.pools(spec) {
             return None;
         }
         let shape = Shape::of(spec);
-        let (taken, to_start, evicted) = {
+        let (taken, evicted) = {
             let mut state = self.inner.lock();
             if state.closed {
                 return None;
             }
-            state.clock += 1;
-            let clock = state.clock;
-            let waiting = state.shapes.entry(shape.clone()).or_default();
-            waiting.used = clock;
+            let waiting = state.touch(shape);
             let taken = waiting.ready.pop();
+            (taken, evict(&mut state))
+        };
+        for sandbox in evicted {
+            tokio::spawn(remove(sandbox));
+        }
+        taken
+    }
+
+    /// Starts, in the background, as many sandboxes made as `spec` says as its shape's pool
+    /// lacks (ready or being started); what a judging calls once it is done with its sandbox.
+    pub fn top_up(&self, spec: &SandboxSpec) {
+        if !self.pools(spec) {
+            return;
+        }
+        let shape = Shape::of(spec);
+        let (to_start, evicted) = {
+            let mut state = self.inner.lock();
+            if state.closed {
+                return;
+            }
+            let waiting = state.touch(shape.clone());
             let to_start = self
                 .inner
                 .size
                 .saturating_sub(waiting.ready.len() + waiting.starting);
             waiting.starting += to_start;
-            (taken, to_start, evict(&mut state))
+            (to_start, evict(&mut state))
         };
         for sandbox in evicted {
             tokio::spawn(remove(sandbox));
@@ -161,7 +180,11 @@ impl WarmPool {
         for _ in 0..to_start {
             self.fill(shape.clone(), spec.clone());
         }
-        taken
+    }
+
+    /// Whether sandboxes made as `spec` says are pooled at all.
+    fn pools(&self, spec: &SandboxSpec) -> bool {
+        self.inner.size > 0 && spec.pipes_volume.is_none()
     }
 
     /// The ids of the sandboxes ready now, of every shape.
@@ -245,6 +268,17 @@ impl WarmPool {
                 None
             }
         }
+    }
+}
+
+impl State {
+    /// The shape's pool, marked as the most recently used.
+    fn touch(&mut self, shape: Shape) -> &mut Waiting {
+        self.clock += 1;
+        let clock = self.clock;
+        let waiting = self.shapes.entry(shape).or_default();
+        waiting.used = clock;
+        waiting
     }
 }
 

@@ -22,7 +22,7 @@ use std::{path::PathBuf, sync::Arc, time::Duration};
 use anyhow::Context;
 use sqlx::PgPool;
 use tokio::time::Instant;
-use tokio_util::sync::CancellationToken;
+use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
 use self::slots::{Slot, Slots};
 use super::{
@@ -54,6 +54,8 @@ const RECHECK_EVERY: Duration = Duration::from_secs(10);
 const CLAIM_TRIES: usize = 30;
 /// The longest a problem's test data may take to come from the store.
 const MATERIALIZE_TIME: Duration = Duration::from_secs(600);
+/// Time for a judging's containers to be removed once its verdict is recorded.
+const TEARDOWN_TIME: Duration = Duration::from_secs(60);
 
 /// What every slot of a worker shares.
 #[derive(Clone)]
@@ -325,7 +327,8 @@ impl Worker {
             return;
         }
         let keeper = tokio::spawn(keep_lease(self.db.clone(), lease, self.lease));
-        let outcome = self.judge_leased(ready, &lease, cpuset).await;
+        let teardown = TaskTracker::new();
+        let outcome = self.judge_leased(ready, &lease, cpuset, &teardown).await;
         keeper.abort();
         match outcome {
             Ok(report) => match self.record(&lease, &report).await {
@@ -348,6 +351,15 @@ impl Worker {
             }
             Err(err) => self.record_failure(&lease, &format!("{err:#}")).await,
         }
+        // The judging's containers are removed (and the warm pool topped up) while its verdict
+        // is recorded; the slot is free once they are gone.
+        teardown.close();
+        if tokio::time::timeout(TEARDOWN_TIME, teardown.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!(judging = %lease.judging_id, "the judging's containers were not removed within {} s", TEARDOWN_TIME.as_secs());
+        }
     }
 
     async fn judge_leased(
@@ -355,12 +367,16 @@ impl Worker {
         ready: &Ready,
         lease: &Lease,
         cpuset: Option<String>,
+        teardown: &TaskTracker,
     ) -> anyhow::Result<Report> {
         let job = judgings::job(&self.db, lease.judging_id).await?;
         self.progress(lease, &job, JudgingStatus::Compiling, 0, None)
             .await?;
         let (_scratch, package) = self.lay_out(job.problem_id).await?;
-        let options = judge_options(ready, cpuset)?;
+        let options = JudgeOptions {
+            teardown: Some(teardown.clone()),
+            ..judge_options(ready, cpuset)?
+        };
         let languages = Languages::table();
         let language = languages
             .get(&job.language)
@@ -372,7 +388,12 @@ impl Worker {
             let lease = *lease;
             let job = job.clone();
             tokio::spawn(async move {
-                while let Some((status, done)) = updates_rx.recv().await {
+                while let Some(mut update) = updates_rx.recv().await {
+                    // Only the latest counts: those that came while the last was written go.
+                    while let Ok(newer) = updates_rx.try_recv() {
+                        update = newer;
+                    }
+                    let (status, done) = update;
                     let _ = worker.progress(&lease, &job, status, done, Some(total)).await;
                 }
             })

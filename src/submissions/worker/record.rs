@@ -24,6 +24,11 @@ impl Worker {
         total: Option<i32>,
     ) -> anyhow::Result<()> {
         let mut transaction = self.db.begin().await?;
+        // Progress is a display: it need not wait for the disk (a crash loses at most the
+        // latest step, which the verdict replaces anyway; its commit is ordered as usual).
+        sqlx::query("SET LOCAL synchronous_commit = off")
+            .execute(&mut *transaction)
+            .await?;
         if judgings::progress(&mut transaction, lease, status, done, total).await? {
             records::notify(&mut *transaction, job.submission_id, job.user_id).await?;
         }
