@@ -21,6 +21,7 @@ mod submissions;
 mod users;
 
 use axum::{extract::DefaultBodyLimit, middleware::from_extractor_with_state, Router};
+pub use judge0::callbacks::send as send_judge0_callbacks;
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 

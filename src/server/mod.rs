@@ -74,6 +74,8 @@ pub struct Server {
     listener: TcpListener,
     app: Router,
     worker: Option<(crate::submissions::worker::Worker, usize)>,
+    /// What the Judge0 callback sender reads and writes with.
+    state: AppState,
 }
 
 impl Server {
@@ -100,8 +102,9 @@ impl Server {
             .with_context(|| format!("cannot listen on {}", config.bind))?;
         Ok(Self {
             listener,
-            app: app(state),
+            app: app(state.clone()),
             worker,
+            state,
         })
     }
 
@@ -116,6 +119,7 @@ impl Server {
         let judging = self
             .worker
             .map(|(worker, slots)| tokio::spawn(worker.run(slots, stop.clone())));
+        let callbacks = tokio::spawn(crate::http::send_judge0_callbacks(self.state, stop.clone()));
         let stop_judging = stop.clone();
         // The peer address is the client IP of per-IP rate limits.
         let served = axum::serve(
@@ -129,6 +133,7 @@ impl Server {
         .await
         .context("the HTTP server failed");
         stop.cancel();
+        let _ = callbacks.await;
         if let Some(judging) = judging {
             judging.await??;
         }

@@ -115,13 +115,20 @@ pub async fn submit_many(db: &PgPool, user_id: Uuid, runs: &[NewRun<'_>]) -> sql
             .map(serde_json::to_value)
             .transpose()
             .map_err(|err| sqlx::Error::Encode(Box::new(err)))?;
+        // A callback waits in the run's row until it is sent (`judge0::outbox`).
+        let callback = run
+            .spec
+            .and_then(|spec| spec.callback_url.as_ref())
+            .map(|_| "pending");
         let id = sqlx::query_scalar!(
-            "INSERT INTO runs (user_id, language, source, stdin, spec) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO runs (user_id, language, source, stdin, spec, callback) VALUES ($1, $2, $3, $4, $5, $6)
+             RETURNING id",
             user_id,
             run.language,
             run.source,
             run.stdin,
             spec,
+            callback,
         )
         .fetch_one(&mut *transaction)
         .await?;

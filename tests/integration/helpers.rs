@@ -506,6 +506,20 @@ impl ServerProcess {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+
+    /// Registers a local account on this process; the token response.
+    pub async fn register(&self, email: &str, password: &str) -> serde_json::Value {
+        let name = email.split('@').next().unwrap_or(email);
+        reqwest::Client::new()
+            .post(format!("{}/api/v1/auth/register", self.base))
+            .json(&serde_json::json!({ "email": email, "password": password, "display_name": name }))
+            .send()
+            .await
+            .expect("register")
+            .json()
+            .await
+            .expect("JSON")
+    }
 }
 
 impl Drop for ServerProcess {

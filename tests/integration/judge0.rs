@@ -16,7 +16,10 @@ use secrecy::SecretString;
 use serde_json::{json, Value};
 use sha2::Sha256;
 
-use crate::helpers::{eventually, spawn_app, AppOptions, TestApp};
+use crate::{
+    helpers::{eventually, fresh_database, serve_process, services, spawn_app, AppOptions, TestApp},
+    submissions::WorkerProcess,
+};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -406,6 +409,69 @@ async fn a_callback_to_a_non_public_address_is_refused_unless_allowed() {
     })
     .await;
     assert!(!called, "a callback reached a loopback receiver");
+}
+
+/// A callback outlives the API process that took its submission: that process is killed
+/// before the run is judged, and another one sends the callback once a worker has judged it
+/// (retried after a 500 as usual, and sent no more after the 200).
+#[tokio::test]
+async fn a_callback_is_sent_even_when_the_api_process_that_took_it_was_killed() {
+    let database = fresh_database(&services()).await;
+    let allow = [("CODERANK_JUDGE0_CALLBACK_ALLOW", "127.0.0.1")];
+    // No judging slots: the run waits in the queue while this process is killed.
+    let mut first = serve_process(&database, &allow).await;
+    let client = reqwest::Client::new();
+    let registered = first.register("callbacks@example.org", PASSWORD).await;
+    let access = registered["access_token"].as_str().expect("access_token");
+    let created: Value = client
+        .post(format!("{}/api/v1/tokens", first.base))
+        .bearer_auth(access)
+        .json(&json!({ "name": "judge0" }))
+        .send()
+        .await
+        .expect("a token")
+        .json()
+        .await
+        .expect("JSON");
+    let token = created["token"].as_str().expect("token");
+    let receiver = Receiver::default();
+    let address = receiver.start().await;
+    let response = client
+        .post(format!("{}/judge0/submissions", first.base))
+        .header("X-Auth-Token", token)
+        .json(&json!({
+            "source_code": "print(input())",
+            "language_id": 71,
+            "stdin": "durable",
+            "callback_url": format!("http://{address}/hook"),
+        }))
+        .send()
+        .await
+        .expect("submit");
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let submitted: Value = response.json().await.expect("JSON");
+    let run_token = submitted["token"].as_str().expect("token").to_owned();
+    first.kill();
+
+    let _second = serve_process(&database, &allow).await;
+    let _worker = WorkerProcess::start(&database, 1, 10);
+    let delivered = eventually(Duration::from_secs(120), || {
+        let calls = Arc::clone(&receiver.calls);
+        async move { calls.lock().expect("lock").len() >= 2 }
+    })
+    .await;
+    assert!(delivered, "the callback was not sent after the restart");
+    // Time for a wrong third attempt to show.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let calls = receiver.calls.lock().expect("lock").clone();
+    assert_eq!(calls.len(), 2, "a 500, then one delivery");
+    let called: Value = serde_json::from_slice(&calls[1].0).expect("JSON");
+    assert_eq!(called["token"], run_token.as_str());
+    assert_eq!(called["status"]["id"], 3, "{called}");
+    let stdout = base64::engine::general_purpose::STANDARD
+        .decode(called["stdout"].as_str().expect("stdout"))
+        .expect("base64");
+    assert_eq!(stdout, b"durable\n");
 }
 
 #[tokio::test]

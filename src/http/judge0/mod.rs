@@ -10,6 +10,7 @@
 //! The routes are outside the OpenAPI document (which describes CodeRank's own API); README
 //! describes them.
 
+pub mod callbacks;
 mod info;
 mod render;
 mod request;

@@ -1,5 +1,4 @@
-//! `POST /submissions`, `GET /submissions/{token}` and their batch forms, as Judge0 has them;
-//! plus the delivery of callbacks once a submission's run is finished.
+//! `POST /submissions`, `GET /submissions/{token}` and their batch forms, as Judge0 has them.
 
 use std::time::Duration;
 
@@ -9,7 +8,6 @@ use axum::{
     http::{HeaderMap, StatusCode},
     Json,
 };
-use secrecy::ExposeSecret;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -21,30 +19,9 @@ use super::{
 };
 use crate::{
     app::AppState,
-    submissions::{
-        judge0::callback::{self, Delivered, Delivery, Reach},
-        playground::{self, NewRun, RunStatus},
-    },
+    submissions::playground::{self, NewRun},
 };
 
-/// The fields a callback carries (Judge0's), always in base64.
-const CALLBACK_FIELDS: [&str; 13] = [
-    "stdout",
-    "stderr",
-    "compile_output",
-    "message",
-    "exit_code",
-    "exit_signal",
-    "status",
-    "created_at",
-    "finished_at",
-    "token",
-    "time",
-    "wall_time",
-    "memory",
-];
-/// How long a callback waits for its run to finish before giving up.
-const CALLBACK_WAIT: Duration = Duration::from_secs(15 * 60);
 /// The longest a `?wait=true` request is held.
 const MAX_WAIT: Duration = Duration::from_secs(300);
 
@@ -216,7 +193,7 @@ fn check_batch_size(state: &AppState, count: usize) -> Result<(), Judge0Error> {
     Ok(())
 }
 
-/// Records the runs and starts the delivery of their callbacks.
+/// Records the runs (with their callbacks, if any, waiting to be sent).
 async fn record(state: &AppState, user_id: Uuid, accepted: &[Accepted]) -> Result<Vec<Uuid>, Judge0Error> {
     let runs: Vec<NewRun<'_>> = accepted
         .iter()
@@ -227,66 +204,6 @@ async fn record(state: &AppState, user_id: Uuid, accepted: &[Accepted]) -> Resul
             stdin: accepted.spec.tests.first().map_or("", |test| test.stdin.as_str()),
         })
         .collect();
-    let ids = playground::submit_many(&state.db, user_id, &runs).await?;
-    for (id, accepted) in ids.iter().zip(accepted) {
-        if let Some(url) = &accepted.spec.callback_url {
-            spawn_callback(state.clone(), user_id, *id, url.clone());
-        }
-    }
-    Ok(ids)
-}
-
-/// Waits for the run to finish, then sends it to `url` (see `submissions::judge0::callback`).
-/// The delivery lives in this API process: a restart while a run is in flight loses its
-/// callback (the result stays readable by token).
-fn spawn_callback(state: AppState, user_id: Uuid, id: Uuid, url: String) {
-    tokio::spawn(async move {
-        let config = &state.submission_limits.judge0;
-        let delivery = Delivery {
-            secret: config
-                .judge0_callback_secret
-                .as_ref()
-                .map(|secret| secret.expose_secret().as_bytes().to_vec()),
-            max_tries: config.judge0_callback_max_tries,
-            first_backoff: Duration::from_secs(1),
-            deadline: Duration::from_secs(config.judge0_callback_deadline_secs),
-            timeout: Duration::from_secs(5),
-            reach: Reach::new(&config.judge0_callback_allow),
-        };
-        let finished = match playground::wait(&state.db, &state.events, user_id, id, CALLBACK_WAIT).await {
-            Ok(Some(run)) if run.status == RunStatus::Finished => true,
-            Ok(_) => false,
-            Err(err) => {
-                tracing::warn!(error = %err, run = %id, "cannot wait for a run to call back");
-                false
-            }
-        };
-        let detail = match playground::details(&state.db, user_id, &[id]).await {
-            Ok(details) => details.into_iter().flatten().next(),
-            Err(err) => {
-                tracing::warn!(error = %err, run = %id, "cannot read a run to call back");
-                None
-            }
-        };
-        let Some(detail) = detail.filter(|_| finished) else {
-            tracing::warn!(run = %id, "a run did not finish in time; its callback is not sent");
-            return;
-        };
-        let body = render::submission(&detail, &CALLBACK_FIELDS, true);
-        let body = match serde_json::to_vec(&body) {
-            Ok(body) => body,
-            Err(err) => {
-                tracing::error!(error = %err, "cannot encode a callback");
-                return;
-            }
-        };
-        match callback::deliver(&url, body, &delivery).await {
-            Delivered::Answered { status, attempts } => {
-                tracing::info!(run = %id, status, attempts, "callback delivered")
-            }
-            Delivered::GaveUp { attempts, last_error } => {
-                tracing::warn!(run = %id, attempts, error = %last_error, "callback not delivered")
-            }
-        }
-    });
+    // A callback waits in its run's row; `super::callbacks` sends it once the run is finished.
+    Ok(playground::submit_many(&state.db, user_id, &runs).await?)
 }

@@ -1,6 +1,7 @@
 //! The vocabulary of Judge0 CE, for the Judge0-compatible API (`src/http/judge0/`): which
 //! CodeRank language each Judge0 language id names, Judge0's statuses and how a run's outcome
-//! reads as one, the limits a request may ask for, and callbacks ([`callback`]).
+//! reads as one, the limits a request may ask for, and callbacks ([`callback`] sends one,
+//! [`outbox`] keeps those waiting).
 //!
 //! A Judge0 submission is a playground run ([`super::playground`]) with a spec of its own
 //! ([`super::execution::RunSpec`]): recorded in `runs`, judged by the workers, its token the
@@ -8,6 +9,7 @@
 
 pub mod callback;
 mod limits;
+pub mod outbox;
 
 pub use limits::{check_limits, LimitRequest};
 

@@ -159,13 +159,13 @@ async fn count(db: &sqlx::PgPool, sql: &str) -> i64 {
 
 /// A `coderank worker` process judging for one test's database, killed when dropped. Its log
 /// goes to a file, named in failure messages.
-struct WorkerProcess {
+pub(crate) struct WorkerProcess {
     child: std::process::Child,
     log: std::path::PathBuf,
 }
 
 impl WorkerProcess {
-    fn start(database_url: &str, slots: usize, lease_secs: u64) -> Self {
+    pub(crate) fn start(database_url: &str, slots: usize, lease_secs: u64) -> Self {
         Self::start_on(
             &crate::helpers::TestBroker::Postgres,
             database_url,

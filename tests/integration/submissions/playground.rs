@@ -77,15 +77,7 @@ async fn playground_runs_in_flight_when_the_api_is_killed_are_judged_once_by_the
     // An API process without judging slots: the runs wait in the queue while it answers.
     let mut first = serve_process(&database, &[]).await;
     let client = reqwest::Client::new();
-    let registered: Value = client
-        .post(format!("{}/api/v1/auth/register", first.base))
-        .json(&json!({ "email": "runner@example.org", "password": PASSWORD, "display_name": "Runner" }))
-        .send()
-        .await
-        .expect("register")
-        .json()
-        .await
-        .expect("JSON");
+    let registered = first.register("runner@example.org", PASSWORD).await;
     let bearer = token(&registered);
     let sources: Vec<String> = (0..3).map(|n| format!("print({n} * 7)\n")).collect();
     let requests: Vec<_> = sources
