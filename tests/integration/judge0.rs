@@ -261,6 +261,15 @@ impl Receiver {
         tokio::spawn(async move { axum::serve(listener, app).await });
         address
     }
+
+    /// Whether `count` requests have come within `within`.
+    async fn got(&self, count: usize, within: Duration) -> bool {
+        eventually(within, || {
+            let calls = Arc::clone(&self.calls);
+            async move { calls.lock().expect("lock").len() >= count }
+        })
+        .await
+    }
 }
 
 #[tokio::test]
@@ -318,11 +327,7 @@ async fn several_tests_are_judged_at_once_and_the_signed_callback_is_retried_aft
     let token_of_run = submission["token"].as_str().expect("token").to_owned();
 
     // The callback: a 500, then delivered again (after a 1 s backoff) and signed.
-    let delivered = eventually(Duration::from_secs(20), || {
-        let calls = Arc::clone(&receiver.calls);
-        async move { calls.lock().expect("lock").len() >= 2 }
-    })
-    .await;
+    let delivered = receiver.got(2, Duration::from_secs(20)).await;
     assert!(
         delivered,
         "two attempts expected, got {}",
@@ -403,11 +408,7 @@ async fn a_callback_to_a_non_public_address_is_refused_unless_allowed() {
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(parsed(&body)["status"]["id"], 3, "the run is judged: {body}");
-    let called = eventually(Duration::from_secs(3), || {
-        let calls = Arc::clone(&receiver.calls);
-        async move { !calls.lock().expect("lock").is_empty() }
-    })
-    .await;
+    let called = receiver.got(1, Duration::from_secs(3)).await;
     assert!(!called, "a callback reached a loopback receiver");
 }
 
@@ -455,11 +456,7 @@ async fn a_callback_is_sent_even_when_the_api_process_that_took_it_was_killed() 
 
     let _second = serve_process(&database, &allow).await;
     let _worker = WorkerProcess::start(&database, 1, 10);
-    let delivered = eventually(Duration::from_secs(120), || {
-        let calls = Arc::clone(&receiver.calls);
-        async move { calls.lock().expect("lock").len() >= 2 }
-    })
-    .await;
+    let delivered = receiver.got(2, Duration::from_secs(120)).await;
     assert!(delivered, "the callback was not sent after the restart");
     // Time for a wrong third attempt to show.
     tokio::time::sleep(Duration::from_secs(2)).await;

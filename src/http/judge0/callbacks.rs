@@ -50,7 +50,14 @@ const ATTEMPT_TIME: Duration = Duration::from_secs(5);
 /// Sends due callbacks until `stop` is cancelled.
 pub async fn send(state: AppState, stop: CancellationToken) {
     let senders = Arc::new(Semaphore::new(SENDERS));
-    let delivery = delivery(&state);
+    let delivery = match delivery(&state) {
+        Ok(delivery) => delivery,
+        Err(err) => {
+            // No TLS or resolver to send with: the callbacks wait in their rows.
+            tracing::error!(error = %err, "cannot make the HTTP client of callbacks; none is sent");
+            return;
+        }
+    };
     // Every attempt, the waits between them, and room to record the end.
     let lease = delivery.deadline + ATTEMPT_TIME * delivery.max_tries + Duration::from_secs(30);
     loop {
@@ -81,9 +88,10 @@ pub async fn send(state: AppState, stop: CancellationToken) {
 }
 
 /// How callbacks are delivered, from the configuration.
-fn delivery(state: &AppState) -> Delivery {
+fn delivery(state: &AppState) -> reqwest::Result<Delivery> {
     let config = &state.submission_limits.judge0;
-    Delivery {
+    let reach = Reach::new(&config.judge0_callback_allow);
+    Ok(Delivery {
         secret: config
             .judge0_callback_secret
             .as_ref()
@@ -92,8 +100,9 @@ fn delivery(state: &AppState) -> Delivery {
         first_backoff: Duration::from_secs(1),
         deadline: Duration::from_secs(config.judge0_callback_deadline_secs),
         timeout: ATTEMPT_TIME,
-        reach: Reach::new(&config.judge0_callback_allow),
-    }
+        client: reach.client()?,
+        reach,
+    })
 }
 
 /// Sends one claimed callback and settles it. A run that cannot be read now stays claimed, and

@@ -13,8 +13,9 @@
 //! its judging. The judging then tops its shape's pool up ([`WarmPool::top_up`]): after it,
 //! not while it runs, so that starting a container (CPU-heavy in the engine) does not slow the
 //! judging's own tests on a small machine. At most [`FILLERS`] starts run at a time, each within
-//! [`START_TIME`]; a start that fails is not retried (the next top-up asks again). A sandbox that died while waiting is found out by the judging's first exchange, which
-//! then starts a fresh one (see `program`). Sandboxes that need something of their judging at
+//! [`START_TIME`]; a start that fails is not retried (the next top-up asks again). A sandbox
+//! that died while waiting is found out by the judging's first exchange, which then starts a
+//! fresh one (see `program`). Sandboxes that need something of their judging at
 //! creation — an interactive judging's FIFO volume — are never pooled.
 //!
 //! Pool containers are labelled `coderank=pool` with their owner process, so that a worker's
@@ -103,7 +104,7 @@ struct Inner {
 struct State {
     /// Set by [`WarmPool::close`]: nothing more is started or handed out.
     closed: bool,
-    /// Counts takes and top-ups, to tell the least recently used shape.
+    /// Counts top-ups (one after every judging), to tell the least recently used shape.
     clock: u64,
     shapes: HashMap<Shape, Waiting>,
 }
@@ -113,7 +114,7 @@ struct Waiting {
     ready: Vec<Sandbox>,
     /// Sandboxes being started for this shape.
     starting: usize,
-    /// The clock at the last take.
+    /// The clock at the last top-up.
     used: u64,
 }
 
@@ -133,25 +134,17 @@ impl WarmPool {
     }
 
     /// A ready sandbox made as `spec` says, if the pool holds one. `None` at once for what is
-    /// never pooled. Nothing is started here: the judging tops the pool up when it is done.
+    /// never pooled. Nothing is started, added or marked used here: the judging tops the pool up
+    /// when it is done ([`Self::top_up`]), which does all three.
     pub fn take(&self, spec: &SandboxSpec) -> Option<Sandbox> {
         if !self.pools(spec) {
             return None;
         }
-        let shape = Shape::of(spec);
-        let (taken, evicted) = {
-            let mut state = self.inner.lock();
-            if state.closed {
-                return None;
-            }
-            let waiting = state.touch(shape);
-            let taken = waiting.ready.pop();
-            (taken, evict(&mut state))
-        };
-        for sandbox in evicted {
-            tokio::spawn(remove(sandbox));
+        let mut state = self.inner.lock();
+        if state.closed {
+            return None;
         }
-        taken
+        state.shapes.get_mut(&Shape::of(spec))?.ready.pop()
     }
 
     /// Starts, in the background, as many sandboxes made as `spec` says as its shape's pool
@@ -166,7 +159,10 @@ impl WarmPool {
             if state.closed {
                 return;
             }
-            let waiting = state.touch(shape.clone());
+            state.clock += 1;
+            let clock = state.clock;
+            let waiting = state.shapes.entry(shape.clone()).or_default();
+            waiting.used = clock;
             let to_start = self
                 .inner
                 .size
@@ -268,17 +264,6 @@ impl WarmPool {
                 None
             }
         }
-    }
-}
-
-impl State {
-    /// The shape's pool, marked as the most recently used.
-    fn touch(&mut self, shape: Shape) -> &mut Waiting {
-        self.clock += 1;
-        let clock = self.clock;
-        let waiting = self.shapes.entry(shape).or_default();
-        waiting.used = clock;
-        waiting
     }
 }
 

@@ -43,6 +43,8 @@ pub struct Delivery {
     pub timeout: Duration,
     /// Where it may go.
     pub reach: Reach,
+    /// The client it is sent with: `reach.client()`, made once.
+    pub client: reqwest::Client,
 }
 
 /// How a delivery ended.
@@ -83,6 +85,12 @@ impl Reach {
         (!self.permits(ip)).then(|| format!("{ip} is not a public address"))
     }
 
+    /// The addresses of `host` (a name) that a callback may connect to, with `port`.
+    async fn resolve(&self, host: &str, port: u16) -> std::io::Result<Vec<SocketAddr>> {
+        let found = tokio::net::lookup_host((host, port)).await?;
+        Ok(found.filter(|address| self.permits(address.ip())).collect())
+    }
+
     /// The HTTP client of callbacks: it connects only to permitted addresses, follows no
     /// redirect and uses no proxy (either would connect somewhere unchecked).
     pub fn client(&self) -> reqwest::Result<reqwest::Client> {
@@ -102,8 +110,7 @@ impl reqwest::dns::Resolve for PermittedOnly {
         let reach = self.0.clone();
         let host = name.as_str().to_owned();
         Box::pin(async move {
-            let found = tokio::net::lookup_host((host.as_str(), 0)).await?;
-            let permitted: Vec<SocketAddr> = found.filter(|address| reach.permits(address.ip())).collect();
+            let permitted = reach.resolve(&host, 0).await?;
             if permitted.is_empty() {
                 return Err(format!("{host} has no public address").into());
             }
@@ -187,24 +194,19 @@ pub async fn deliver(url: &str, body: Vec<u8>, delivery: &Delivery) -> Delivered
     if let Some(why) = delivery.reach.refuses(&parsed) {
         return refused(why);
     }
-    if let Some(host) = parsed
-        .host_str()
-        .filter(|_| matches!(parsed.host(), Some(url::Host::Domain(_))))
-    {
+    if let Some(url::Host::Domain(host)) = parsed.host() {
         let port = parsed.port_or_known_default().unwrap_or(80);
-        let permitted = match tokio::net::lookup_host((host, port)).await {
-            Ok(mut found) => found.any(|address| delivery.reach.permits(address.ip())),
-            // Perhaps the resolver hiccuped: the attempts below find out.
-            Err(_) => true,
-        };
-        if !permitted {
+        // An error may be the resolver hiccuping: the attempts below find out.
+        if delivery
+            .reach
+            .resolve(host, port)
+            .await
+            .is_ok_and(|found| found.is_empty())
+        {
             return refused(format!("{host} has no public address"));
         }
     }
-    let client = match delivery.reach.client() {
-        Ok(client) => client,
-        Err(err) => return refused(format!("cannot make the HTTP client: {err}")),
-    };
+    let client = &delivery.client;
     let started = Instant::now();
     let mut backoff = delivery.first_backoff;
     let mut attempts = 0;

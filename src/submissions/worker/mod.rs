@@ -382,18 +382,15 @@ impl Worker {
             .get(&job.language)
             .with_context(|| format!("unknown language {}", job.language))?;
         let total = package.test_cases.len() as i32;
-        let (updates, mut updates_rx) = tokio::sync::mpsc::unbounded_channel::<(JudgingStatus, i32)>();
+        // Only the latest step counts: those that came while the last was written are skipped.
+        let (updates, mut updates_rx) = tokio::sync::watch::channel((JudgingStatus::Compiling, 0));
         let writer = {
             let worker = self.clone();
             let lease = *lease;
             let job = job.clone();
             tokio::spawn(async move {
-                while let Some(mut update) = updates_rx.recv().await {
-                    // Only the latest counts: those that came while the last was written go.
-                    while let Ok(newer) = updates_rx.try_recv() {
-                        update = newer;
-                    }
-                    let (status, done) = update;
+                while updates_rx.changed().await.is_ok() {
+                    let (status, done) = *updates_rx.borrow_and_update();
                     let _ = worker.progress(&lease, &job, status, done, Some(total)).await;
                 }
             })
