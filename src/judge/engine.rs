@@ -114,15 +114,16 @@ pub async fn judge(
     let sandbox = program.sandbox.take();
     let (pool, spec) = (program.pool.take(), program.spec.clone());
     let teardown = async move {
+        // The replacement starts first: it is ready sooner for the next judging.
+        if let Some(pool) = pool {
+            pool.top_up(&spec);
+        }
         if let Some(mut sandbox) = sandbox {
             sandbox.remove().await;
         }
         checker.remove().await;
         if let Some(mut volume) = volume {
             volume.remove().await;
-        }
-        if let Some(pool) = pool {
-            pool.top_up(&spec);
         }
     };
     match &options.teardown {

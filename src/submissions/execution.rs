@@ -6,13 +6,10 @@
 //! "expected answer" is left empty and its verdict on it ignored: a test with an expected output
 //! is compared here, by Judge0's rule ([`same_output`]), so the answer is the same as Judge0's.
 
-use std::sync::Arc;
-
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::judge::{
-    cpus::CpuSet,
     engine::{self, JudgeOptions, Report},
     languages::Language,
     package::{ProblemPackage, TestCase},
@@ -139,11 +136,12 @@ pub struct TestRun {
 }
 
 /// Runs a program in a sandbox, as a worker does for a claimed run: compiled once, then each
-/// test of `spec` under its limits.
+/// test of `spec` under its limits. `options` say where the sandbox comes from and goes (the
+/// worker's warm pool, its CPUs, its teardown tracker); every test is run whatever the others
+/// gave.
 pub async fn execute(
     docker: &bollard::Docker,
-    supervisor: Arc<[u8]>,
-    cpuset: Option<CpuSet>,
+    options: &JudgeOptions,
     language: &Language,
     source: &str,
     spec: &RunSpec,
@@ -171,9 +169,10 @@ pub async fn execute(
         spec.limits.output_kb.div_ceil(1024).max(1),
         tests,
     );
-    let mut options = JudgeOptions::new(supervisor);
-    options.cpuset = cpuset;
-    options.all_tests = true;
+    let options = JudgeOptions {
+        all_tests: true,
+        ..options.clone()
+    };
     let source = Source::file(&language.source_file, source.as_bytes());
     let report = engine::judge(docker, &plan, language, &source, &options, |_| {}).await?;
     Ok(result_of(&report, spec))

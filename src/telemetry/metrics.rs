@@ -105,6 +105,7 @@ const JUDGINGS: &str = "coderank_judgings_total";
 const JUDGING_SECONDS: &str = "coderank_judging_duration_seconds";
 const TEST_SECONDS: &str = "coderank_test_time_seconds";
 const SANDBOX_START_SECONDS: &str = "coderank_sandbox_start_seconds";
+const WARM_POOL_TAKES: &str = "coderank_warm_pool_takes_total";
 const WORKER_SLOTS: &str = "coderank_worker_slots";
 const WORKER_SLOTS_BUSY: &str = "coderank_worker_slots_busy";
 const RATE_LIMIT_REFUSALS: &str = "coderank_rate_limit_refusals_total";
@@ -147,6 +148,12 @@ pub fn test_time(language: &str, cpu_ms: u64) {
 /// How long a sandbox container took to be created and started.
 pub fn sandbox_started(elapsed: Duration) {
     metrics::histogram!(SANDBOX_START_SECONDS).record(elapsed.as_secs_f64());
+}
+
+/// A judging asked the warm pool for a sandbox: `ready` (one was waiting) or `missed` (none:
+/// the judging starts its own).
+pub fn warm_pool_take(outcome: &'static str) {
+    metrics::counter!(WARM_POOL_TAKES, "outcome" => outcome).increment(1);
 }
 
 /// The judging slots of worker `worker`.

@@ -85,6 +85,44 @@ fn a_compile_error_reports_the_compiler_output() {
     assert!(report["tests"].as_array().expect("tests").is_empty());
 }
 
+/// Python's compile step is a syntax check: a syntax error (or a NUL byte) is CE with the
+/// interpreter's own message and line, for CPython and PyPy alike, and no traceback of the check.
+#[test]
+fn a_python_syntax_error_is_a_compile_error_with_its_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases: [(&str, &[u8], &str); 3] = [
+        (
+            "unclosed.py",
+            b"a, b = map(int, input().split())\nprint(a + b\n",
+            "SyntaxError",
+        ),
+        (
+            "indent.py",
+            b"x = 1\n  print(x)\n",
+            "IndentationError: unexpected indent",
+        ),
+        ("nul.py", b"print(1)\x00\n", "null bytes"),
+    ];
+    for language in ["python3", "pypy3"] {
+        for (name, body, message) in cases {
+            let source = dir.path().join(name);
+            std::fs::write(&source, body).expect("write");
+            let source = source.to_str().expect("a UTF-8 path");
+            let output = coderank(&["judge", "--json", "--lang", language, "problems/aplusb", source]);
+            assert!(
+                output.status.success(),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            let report: Value = serde_json::from_slice(&output.stdout).expect("one JSON object");
+            assert_eq!(report["verdict"], "CE", "{language} {name}: {report}");
+            let shown = report["compile"]["output"].as_str().unwrap_or_default();
+            assert!(shown.contains(message), "{language} {name}: {shown}");
+            assert!(!shown.contains("Traceback"), "{language} {name}: {shown}");
+        }
+    }
+}
+
 #[test]
 fn a_memory_bomb_is_a_memory_limit_exceeded() {
     let report = judge("hostile", "memory_limit_exceeded/malloc_memset.c", &[]);

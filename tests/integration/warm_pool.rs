@@ -14,7 +14,7 @@ use coderank::judge::{
     engine::{self, JudgeOptions},
     languages::Languages,
     package::ProblemPackage,
-    sandbox::{read_supervisor, WarmPool},
+    sandbox::{read_supervisor, Takes, WarmPool},
     source::Source,
     verdict::Verdict,
 };
@@ -80,10 +80,12 @@ async fn a_judging_takes_a_pre_started_sandbox_which_is_removed_and_replaced() {
     let (pool, options) = pool(&docker, 1);
     // The first judging of a shape finds the pool empty and asks for it to be filled.
     assert_eq!(judge_python(&docker, &options, APLUSB_PY).await, Verdict::Ac);
+    assert_eq!(pool.takes(), Takes { ready: 0, missed: 1 });
     let before = ready(&pool, 1).await;
     assert!(exists(&docker, &before[0]).await);
 
     assert_eq!(judge_python(&docker, &options, APLUSB_PY).await, Verdict::Ac);
+    assert_eq!(pool.takes(), Takes { ready: 1, missed: 1 });
     assert!(
         !exists(&docker, &before[0]).await,
         "the pre-started sandbox was used and removed"

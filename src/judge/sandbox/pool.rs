@@ -24,7 +24,10 @@
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex, MutexGuard},
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc, Mutex, MutexGuard,
+    },
     time::Duration,
 };
 
@@ -32,6 +35,7 @@ use bollard::Docker;
 use tokio::sync::Semaphore;
 
 use super::{Sandbox, SandboxSpec};
+use crate::telemetry::metrics;
 
 /// The `coderank` label value of a pool's containers.
 pub const POOL_PURPOSE: &str = "pool";
@@ -97,7 +101,19 @@ struct Inner {
     /// Permits to start a sandbox; [`WarmPool::close`] takes them all to wait for starts in
     /// flight.
     fillers: Semaphore,
+    /// Judgings' asks that found a sandbox ready, and that found none.
+    ready_takes: AtomicU64,
+    missed_takes: AtomicU64,
     state: Mutex<State>,
+}
+
+/// The judgings' asks for a sandbox so far ([`WarmPool::takes`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Takes {
+    /// A sandbox was ready.
+    pub ready: u64,
+    /// None was: the judging started its own.
+    pub missed: u64,
 }
 
 #[derive(Default)]
@@ -128,6 +144,8 @@ impl WarmPool {
                 runtime,
                 size,
                 fillers: Semaphore::new(FILLERS),
+                ready_takes: AtomicU64::new(0),
+                missed_takes: AtomicU64::new(0),
                 state: Mutex::default(),
             }),
         }
@@ -140,11 +158,27 @@ impl WarmPool {
         if !self.pools(spec) {
             return None;
         }
-        let mut state = self.inner.lock();
-        if state.closed {
-            return None;
+        let sandbox = {
+            let mut state = self.inner.lock();
+            let open = !state.closed;
+            let waiting = state.shapes.get_mut(&Shape::of(spec)).filter(|_| open);
+            waiting.and_then(|waiting| waiting.ready.pop())
+        };
+        let (counter, outcome) = match sandbox {
+            Some(_) => (&self.inner.ready_takes, "ready"),
+            None => (&self.inner.missed_takes, "missed"),
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        metrics::warm_pool_take(outcome);
+        sandbox
+    }
+
+    /// The judgings' asks for a sandbox so far (of what is pooled), by what they found.
+    pub fn takes(&self) -> Takes {
+        Takes {
+            ready: self.inner.ready_takes.load(Ordering::Relaxed),
+            missed: self.inner.missed_takes.load(Ordering::Relaxed),
         }
-        state.shapes.get_mut(&Shape::of(spec))?.ready.pop()
     }
 
     /// Starts, in the background, as many sandboxes made as `spec` says as its shape's pool

@@ -13,37 +13,26 @@
 
 pub mod check;
 
+mod judging;
 mod record;
+mod runs;
 mod slots;
 mod time_limits;
 
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
-use anyhow::Context;
 use sqlx::PgPool;
-use tokio::time::Instant;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
 use self::slots::{Slot, Slots};
 use super::{
     broker::{self, Broker, Wake},
-    execution,
-    execution::RunResult,
-    judgings, playground,
-    queue::{self, Lease, Renewable, RunJob, MAX_ATTEMPTS},
-    records::JudgingStatus,
+    queue::{self, Renewable},
 };
 use crate::{
     docker::DockerEngine,
-    judge::{
-        cpus::CpuSet,
-        engine::{self, JudgeOptions, Progress, Report},
-        languages::Languages,
-        package::ProblemPackage,
-        sandbox::WarmPool,
-        source::Source,
-    },
-    problems::{cache::TestDataCache, export, records as problems},
+    judge::{cpus::CpuSet, engine::JudgeOptions, sandbox::WarmPool},
+    problems::cache::TestDataCache,
     storage::SharedStore,
     telemetry::metrics,
 };
@@ -268,174 +257,6 @@ impl Worker {
             }
         }
     }
-
-    /// Runs one claimed playground program and records its result; never fails, records IE.
-    async fn run_program(&self, ready: &Ready, job: RunJob, cpuset: Option<String>) {
-        let lease = job.lease;
-        let result = if lease.attempts > MAX_ATTEMPTS {
-            tracing::error!(run = %lease.run_id, "a playground run was attempted {MAX_ATTEMPTS} times without finishing");
-            RunResult::without_run("IE", None)
-        } else {
-            let keeper = tokio::spawn(keep_lease(self.db.clone(), lease, self.lease));
-            let ran = async {
-                let languages = Languages::table();
-                let language = languages
-                    .get(&job.language)
-                    .with_context(|| format!("unknown language {}", job.language))?;
-                let cpuset = cpuset.as_deref().map(str::parse::<CpuSet>).transpose()?;
-                let spec = playground::spec(&self.db, lease.run_id, &job.stdin).await?;
-                execution::execute(
-                    &ready.docker,
-                    Arc::clone(&ready.supervisor),
-                    cpuset,
-                    language,
-                    &job.source,
-                    &spec,
-                )
-                .await
-            }
-            .await;
-            keeper.abort();
-            match ran {
-                Ok(result) => result,
-                Err(err) if lease.attempts < MAX_ATTEMPTS => {
-                    // Perhaps Docker hiccuped: let the lease run out and try again.
-                    tracing::warn!(error = %format!("{err:#}"), run = %lease.run_id, "a playground run failed; will retry");
-                    return;
-                }
-                Err(err) => {
-                    tracing::error!(error = %format!("{err:#}"), run = %lease.run_id, "a playground run failed");
-                    RunResult::without_run("IE", None)
-                }
-            }
-        };
-        match playground::finish(&self.db, &lease, &result).await {
-            Ok(true) => {}
-            Ok(false) => tracing::warn!(run = %lease.run_id, "lease lost before recording a run"),
-            Err(err) => {
-                tracing::error!(error = %format!("{err:#}"), run = %lease.run_id, "cannot record a run")
-            }
-        }
-    }
-
-    /// Judges one claimed job and records its result; never fails, records IE instead.
-    async fn judge(&self, ready: &Ready, lease: Lease, cpuset: Option<String>) {
-        let started = Instant::now();
-        if lease.attempts > MAX_ATTEMPTS {
-            let message = format!("judging was attempted {MAX_ATTEMPTS} times without finishing");
-            self.record_failure(&lease, &message).await;
-            return;
-        }
-        let keeper = tokio::spawn(keep_lease(self.db.clone(), lease, self.lease));
-        let teardown = TaskTracker::new();
-        let outcome = self.judge_leased(ready, &lease, cpuset, &teardown).await;
-        keeper.abort();
-        match outcome {
-            Ok(report) => match self.record(&lease, &report).await {
-                Ok(()) => {
-                    metrics::judged(&report.verdict.to_string(), &report.language, started.elapsed());
-                    for test in &report.tests {
-                        metrics::test_time(&report.language, test.time_ms);
-                    }
-                }
-                Err(err) => {
-                    tracing::error!(error = %format!("{err:#}"), judging = %lease.judging_id, "cannot record a verdict");
-                }
-            },
-            // Over its budget it would be over again: no retry.
-            Err(err)
-                if lease.attempts < MAX_ATTEMPTS && err.downcast_ref::<engine::OverBudget>().is_none() =>
-            {
-                // Perhaps Docker or the store hiccuped: let the lease run out and try again.
-                tracing::warn!(error = %format!("{err:#}"), judging = %lease.judging_id, "judging failed; will retry");
-            }
-            Err(err) => self.record_failure(&lease, &format!("{err:#}")).await,
-        }
-        // The judging's containers are removed (and the warm pool topped up) while its verdict
-        // is recorded; the slot is free once they are gone.
-        teardown.close();
-        if tokio::time::timeout(TEARDOWN_TIME, teardown.wait())
-            .await
-            .is_err()
-        {
-            tracing::warn!(judging = %lease.judging_id, "the judging's containers were not removed within {} s", TEARDOWN_TIME.as_secs());
-        }
-    }
-
-    async fn judge_leased(
-        &self,
-        ready: &Ready,
-        lease: &Lease,
-        cpuset: Option<String>,
-        teardown: &TaskTracker,
-    ) -> anyhow::Result<Report> {
-        let job = judgings::job(&self.db, lease.judging_id).await?;
-        self.progress(lease, &job, JudgingStatus::Compiling, 0, None)
-            .await?;
-        let (_scratch, package) = self.lay_out(job.problem_id).await?;
-        let options = JudgeOptions {
-            teardown: Some(teardown.clone()),
-            ..judge_options(ready, cpuset)?
-        };
-        let languages = Languages::table();
-        let language = languages
-            .get(&job.language)
-            .with_context(|| format!("unknown language {}", job.language))?;
-        let total = package.test_cases.len() as i32;
-        // Only the latest step counts: those that came while the last was written are skipped.
-        let (updates, mut updates_rx) = tokio::sync::watch::channel((JudgingStatus::Compiling, 0));
-        let writer = {
-            let worker = self.clone();
-            let lease = *lease;
-            let job = job.clone();
-            tokio::spawn(async move {
-                while updates_rx.changed().await.is_ok() {
-                    let (status, done) = *updates_rx.borrow_and_update();
-                    let _ = worker.progress(&lease, &job, status, done, Some(total)).await;
-                }
-            })
-        };
-        let source = Source::file(&language.source_file, job.source.as_bytes());
-        let judged = engine::judge(&ready.docker, &package, language, &source, &options, |progress| {
-            let update = match progress {
-                Progress::Compiling => (JudgingStatus::Compiling, 0),
-                Progress::Running { index, .. } => (JudgingStatus::Running, index as i32),
-                Progress::Finished(_) => return,
-            };
-            let _ = updates.send(update);
-        });
-        // Judged to the end even if the lease is lost meanwhile (the sandbox is then removed as
-        // usual); `finish` then records nothing.
-        let report = judged.await;
-        drop(updates);
-        let _ = writer.await;
-        report
-    }
-}
-
-impl Worker {
-    /// Lays a problem out from its rows and the cache in a scratch folder (kept while the
-    /// answered guard lives) and reads it as a package.
-    async fn lay_out(&self, problem_id: uuid::Uuid) -> anyhow::Result<(tempfile::TempDir, ProblemPackage)> {
-        let problem = problems::find_by_id(&self.db, problem_id).await?;
-        let scratch = tempfile::tempdir()?;
-        let root = scratch.path().join(&problem.slug);
-        // Laying the problem out reads from the store, each request with its own timeout; this
-        // bounds the whole, so no job holds its lease for ever.
-        tokio::time::timeout(
-            MATERIALIZE_TIME,
-            export::materialize(&self.db, &self.cache, &problem, &root),
-        )
-        .await
-        .with_context(|| {
-            format!(
-                "laying out the problem took over {} s",
-                MATERIALIZE_TIME.as_secs()
-            )
-        })??;
-        let package = tokio::task::spawn_blocking(move || ProblemPackage::load(&root)).await??;
-        Ok((scratch, package))
-    }
 }
 
 /// What a slot judges with: its supervisor, pinned to its CPU when it has one.
@@ -445,6 +266,21 @@ fn judge_options(ready: &Ready, cpuset: Option<String>) -> anyhow::Result<JudgeO
     options.runtime = ready.runtime.clone();
     options.cpuset = cpuset.as_deref().map(str::parse::<CpuSet>).transpose()?;
     Ok(options)
+}
+
+/// Waits (at most [`TEARDOWN_TIME`]) for the containers of a job's judging to be removed.
+async fn wait_for_teardown(teardown: TaskTracker, job: &str) {
+    teardown.close();
+    if tokio::time::timeout(TEARDOWN_TIME, teardown.wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            job,
+            "the job's containers were not removed within {} s",
+            TEARDOWN_TIME.as_secs()
+        );
+    }
 }
 
 /// Renews the lease every third of its length, until it is no longer ours.
