@@ -220,39 +220,19 @@ async fn measure(
 
     let mut p50 = Vec::new();
     for (language, source) in [("python3", APLUSB_PY), ("cpp", APLUSB_CPP)] {
-        let mut latencies = Vec::with_capacity(samples);
-        for _ in 0..samples {
-            // As a submission arriving on its own would find it: the pool refilled.
-            tokio::time::sleep(Duration::from_millis(300)).await;
-            let started = Instant::now();
+        let label = format!("submit → verdict, {language}, one at a time, p50");
+        let judged = latency_row(&label, samples, || async {
             let id = submit(&client, base, &token, language, source).await?;
-            wait(&client, base, &token, &id).await?;
-            latencies.push(started.elapsed().as_secs_f64() * 1000.0);
-        }
-        latencies.sort_by(f64::total_cmp);
-        p50.push(percentile(&latencies, 0.5));
-        println!(
-            "{:<52} {:>9.0} ms  (p99 {:.0} ms, {samples} runs)",
-            format!("submit → verdict, {language}, one at a time, p50"),
-            percentile(&latencies, 0.5),
-            percentile(&latencies, 0.99)
-        );
+            wait(&client, base, &token, &id).await
+        })
+        .await?;
+        p50.push(judged);
     }
-    let mut latencies = Vec::with_capacity(samples);
-    for _ in 0..samples {
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let started = Instant::now();
-        run(&client, base, &token, "python3", APLUSB_PY).await?;
-        latencies.push(started.elapsed().as_secs_f64() * 1000.0);
-    }
-    latencies.sort_by(f64::total_cmp);
-    let run_p50_ms = percentile(&latencies, 0.5);
-    println!(
-        "{:<52} {:>9.0} ms  (p99 {:.0} ms, {samples} runs)",
-        "playground run → result, python3, one at a time, p50",
-        run_p50_ms,
-        percentile(&latencies, 0.99)
-    );
+    let label = "playground run → result, python3, one at a time, p50";
+    let run_p50_ms = latency_row(label, samples, || {
+        run(&client, base, &token, "python3", APLUSB_PY)
+    })
+    .await?;
     if leaderboard {
         leaderboard_row(&client, base, &db).await?;
     }
@@ -262,6 +242,30 @@ async fn measure(
         cpp_p50_ms: p50.get(1).copied().unwrap_or(0.0),
         run_p50_ms,
     })
+}
+
+/// Times `once` `samples` times, one at a time, and prints the p50 and p99 under `label`;
+/// answers the p50 in ms. Each sample comes 300 ms after the last, as one arriving on its own
+/// would: the warm pool refilled.
+async fn latency_row<F, Fut>(label: &str, samples: usize, mut once: F) -> anyhow::Result<f64>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
+    let mut latencies = Vec::with_capacity(samples);
+    for _ in 0..samples {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let started = Instant::now();
+        once().await?;
+        latencies.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    latencies.sort_by(f64::total_cmp);
+    let p50 = percentile(&latencies, 0.5);
+    println!(
+        "{label:<52} {p50:>9.0} ms  (p99 {:.0} ms, {samples} runs)",
+        percentile(&latencies, 0.99)
+    );
+    Ok(p50)
 }
 
 async fn leaderboard_row(client: &reqwest::Client, base: &str, db: &sqlx::PgPool) -> anyhow::Result<()> {

@@ -24,10 +24,7 @@
 
 use std::{
     collections::HashMap,
-    sync::{
-        atomic::{AtomicU64, Ordering},
-        Arc, Mutex, MutexGuard,
-    },
+    sync::{Arc, Mutex, MutexGuard},
     time::Duration,
 };
 
@@ -101,9 +98,6 @@ struct Inner {
     /// Permits to start a sandbox; [`WarmPool::close`] takes them all to wait for starts in
     /// flight.
     fillers: Semaphore,
-    /// Judgings' asks that found a sandbox ready, and that found none.
-    ready_takes: AtomicU64,
-    missed_takes: AtomicU64,
     state: Mutex<State>,
 }
 
@@ -122,6 +116,8 @@ struct State {
     closed: bool,
     /// Counts top-ups (one after every judging), to tell the least recently used shape.
     clock: u64,
+    /// What the judgings' asks found.
+    takes: Takes,
     shapes: HashMap<Shape, Waiting>,
 }
 
@@ -144,8 +140,6 @@ impl WarmPool {
                 runtime,
                 size,
                 fillers: Semaphore::new(FILLERS),
-                ready_takes: AtomicU64::new(0),
-                missed_takes: AtomicU64::new(0),
                 state: Mutex::default(),
             }),
         }
@@ -158,27 +152,22 @@ impl WarmPool {
         if !self.pools(spec) {
             return None;
         }
-        let sandbox = {
-            let mut state = self.inner.lock();
-            let open = !state.closed;
-            let waiting = state.shapes.get_mut(&Shape::of(spec)).filter(|_| open);
-            waiting.and_then(|waiting| waiting.ready.pop())
+        let mut state = self.inner.lock();
+        let open = !state.closed;
+        let waiting = state.shapes.get_mut(&Shape::of(spec)).filter(|_| open);
+        let sandbox = waiting.and_then(|waiting| waiting.ready.pop());
+        let (count, outcome) = match sandbox {
+            Some(_) => (&mut state.takes.ready, "ready"),
+            None => (&mut state.takes.missed, "missed"),
         };
-        let (counter, outcome) = match sandbox {
-            Some(_) => (&self.inner.ready_takes, "ready"),
-            None => (&self.inner.missed_takes, "missed"),
-        };
-        counter.fetch_add(1, Ordering::Relaxed);
+        *count += 1;
         metrics::warm_pool_take(outcome);
         sandbox
     }
 
     /// The judgings' asks for a sandbox so far (of what is pooled), by what they found.
     pub fn takes(&self) -> Takes {
-        Takes {
-            ready: self.inner.ready_takes.load(Ordering::Relaxed),
-            missed: self.inner.missed_takes.load(Ordering::Relaxed),
-        }
+        self.inner.lock().takes
     }
 
     /// Starts, in the background, as many sandboxes made as `spec` says as its shape's pool
