@@ -199,6 +199,7 @@ async fn per_test_overhead(docker: &Docker, supervisor: &[u8], runs: usize) -> a
             memory_kb: 256 * 1024,
             output_bytes: 1 << 20,
             stderr_bytes: 4096,
+            stack_kb: None,
         };
         let request = |argv: Vec<String>, workdir| RunRequest {
             argv,

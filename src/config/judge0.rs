@@ -28,6 +28,9 @@ pub struct Judge0Config {
     /// Largest `memory_limit`, in KiB.
     #[arg(long, env = "CODERANK_JUDGE0_MAX_MEMORY_LIMIT", default_value_t = 512_000)]
     pub judge0_max_memory_limit: u64,
+    /// Stack limit of a submission that names none, in KiB (at most its memory limit).
+    #[arg(long, env = "CODERANK_JUDGE0_STACK_LIMIT", default_value_t = 64_000)]
+    pub judge0_stack_limit: u64,
     /// Largest `stack_limit`, in KiB (the stack counts against the memory limit).
     #[arg(long, env = "CODERANK_JUDGE0_MAX_STACK_LIMIT", default_value_t = 128_000)]
     pub judge0_max_stack_limit: u64,
@@ -85,6 +88,7 @@ impl Default for Judge0Config {
             judge0_max_wall_time_limit: 20.0,
             judge0_memory_limit: 128_000,
             judge0_max_memory_limit: 512_000,
+            judge0_stack_limit: 64_000,
             judge0_max_stack_limit: 128_000,
             judge0_max_file_size: 1024,
             judge0_max_max_file_size: 4096,

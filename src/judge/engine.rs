@@ -48,7 +48,7 @@ pub async fn judge(
     options: &JudgeOptions,
     mut progress: impl FnMut(Progress<'_>),
 ) -> anyhow::Result<Report> {
-    let limits = TestLimits::of(package)?;
+    let limits = TestLimits::of(package, options.stack_kb)?;
     let build = source.build(language)?;
     let budget = budget(package);
     let deadline = Instant::now() + budget;

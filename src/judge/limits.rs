@@ -35,6 +35,9 @@ pub struct JudgeOptions {
     /// is made, so that its caller can record the verdict meanwhile and wait for them after
     /// (`None`: the judging removes them before it returns).
     pub teardown: Option<tokio_util::task::TaskTracker>,
+    /// Each test's stack limit, when lower than its memory limit (a run's own, from the
+    /// Judge0-compatible API's `stack_limit`; `None`: the memory limit).
+    pub stack_kb: Option<u64>,
 }
 
 impl JudgeOptions {
@@ -48,6 +51,7 @@ impl JudgeOptions {
             pool: None,
             runtime: None,
             teardown: None,
+            stack_kb: None,
         }
     }
 }
@@ -58,10 +62,13 @@ pub struct TestLimits {
     pub cpu_ms: u64,
     pub memory_mb: u64,
     pub output_bytes: u64,
+    /// See [`JudgeOptions::stack_kb`].
+    pub stack_kb: Option<u64>,
 }
 
 impl TestLimits {
-    pub fn of(package: &ProblemPackage) -> anyhow::Result<Self> {
+    /// The limits of `package`'s tests; `stack_kb` as [`JudgeOptions::stack_kb`].
+    pub fn of(package: &ProblemPackage, stack_kb: Option<u64>) -> anyhow::Result<Self> {
         let Some(time_limit) = &package.time_limit else {
             anyhow::bail!(
                 "{} gives no time limit (limits.time_limit, .timelimit or domjudge-problem.ini)",
@@ -72,6 +79,7 @@ impl TestLimits {
             cpu_ms: (time_limit.seconds * 1000.0).ceil() as u64,
             memory_mb: package.limits.memory_mib,
             output_bytes: package.limits.output_mib.saturating_mul(1 << 20),
+            stack_kb,
         })
     }
 
@@ -88,6 +96,7 @@ impl TestLimits {
             memory_kb: self.memory_mb * 1024,
             output_bytes: self.output_bytes,
             stderr_bytes: STDERR_BYTES,
+            stack_kb: self.stack_kb,
         }
     }
 }
@@ -101,6 +110,7 @@ pub fn compile_limits(package: &ProblemPackage) -> Limits {
         memory_kb: package.limits.compilation_memory_mib * 1024,
         output_bytes: COMPILER_OUTPUT_BYTES,
         stderr_bytes: COMPILER_OUTPUT_BYTES,
+        stack_kb: None,
     }
 }
 

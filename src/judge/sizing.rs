@@ -66,7 +66,7 @@ pub fn largest_input_mb(package: &ProblemPackage) -> u64 {
 /// every test with its check. Each exchange has a deadline of its own within this; this bounds
 /// the whole, and how long a worker keeps a job's lease.
 pub fn budget(package: &ProblemPackage) -> Duration {
-    let Ok(limits) = TestLimits::of(package) else {
+    let Ok(limits) = TestLimits::of(package, None) else {
         return Duration::from_secs(60);
     };
     let compile = Duration::from_millis(compile_limits(package).wall_ms) + ANSWER_GRACE * 2;

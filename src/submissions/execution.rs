@@ -94,6 +94,10 @@ pub struct RunLimits {
     pub memory_kb: u64,
     /// Output, in KiB (rounded up to whole MiB, as memory).
     pub output_kb: u64,
+    /// Stack, in KiB, when lower than the memory limit (`None`: the memory limit, as a judging
+    /// has; runs recorded before this field have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stack_kb: Option<u64>,
 }
 
 impl RunLimits {
@@ -103,6 +107,7 @@ impl RunLimits {
         wall_time_secs: (TIME_LIMIT_SECS * 3) as f64,
         memory_kb: MEMORY_MB * 1024,
         output_kb: OUTPUT_MB * 1024,
+        stack_kb: None,
     };
 }
 
@@ -171,6 +176,7 @@ pub async fn execute(
     );
     let options = JudgeOptions {
         all_tests: true,
+        stack_kb: spec.limits.stack_kb,
         ..options.clone()
     };
     let source = Source::file(&language.source_file, source.as_bytes());

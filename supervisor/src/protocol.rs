@@ -137,13 +137,17 @@ pub struct Limits {
     pub wall_ms: u64,
     /// Memory of the run: every process's anonymous memory and the files it keeps in the
     /// sandbox's tmpfs mounts, together (from the container's cgroup), or the peak resident
-    /// memory of any one process, whichever is larger; also the stack limit and the largest
-    /// file it may write.
+    /// memory of any one process, whichever is larger; also the largest file it may write and,
+    /// unless `stack_kb` is lower, the stack limit.
     pub memory_kb: u64,
     /// Standard output beyond this ends the run as output-exceeded.
     pub output_bytes: u64,
     /// Standard error is kept up to this many bytes; the rest is read and dropped.
     pub stderr_bytes: u64,
+    /// A stack limit below the memory limit (the Judge0-compatible API's `stack_limit`);
+    /// `None`, or anything above `memory_kb`: the stack may use the whole memory limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stack_kb: Option<u64>,
 }
 
 /// How a run ended.

@@ -110,6 +110,7 @@ fn limits() -> Limits {
         memory_kb: 256 * 1024,
         output_bytes: 1 << 20,
         stderr_bytes: 4096,
+        stack_kb: None,
     }
 }
 

@@ -50,6 +50,7 @@ fn run(argv: &[&str]) -> RunRequest {
             memory_kb: 64 * 1024,
             output_bytes: 1 << 20,
             stderr_bytes: 1 << 16,
+            stack_kb: None,
         },
         files: Vec::new(),
         collect: Vec::new(),

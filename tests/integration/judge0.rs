@@ -64,6 +64,15 @@ fn parsed(body: &str) -> Value {
     serde_json::from_str(body).unwrap_or_else(|err| panic!("not JSON ({err}): {body}"))
 }
 
+/// `POST /submissions?wait=true` with `query` after it (`&fields=…`): the judged submission,
+/// parsed, and its text for assertion messages.
+async fn create_and_wait(app: &TestApp, token: &str, query: &str, request: Value) -> (Value, String) {
+    let path = format!("/submissions?wait=true{query}");
+    let (status, body) = judge0(app, Method::POST, &path, Some(token), Some(request)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    (parsed(&body), body)
+}
+
 #[tokio::test]
 async fn judge0_requests_are_refused_in_judge0s_own_shapes() {
     let app = spawn_app(AppOptions::default()).await;
@@ -302,16 +311,7 @@ async fn several_tests_are_judged_at_once_and_the_signed_callback_is_retried_aft
         ],
         "callback_url": format!("http://{address}/hook"),
     });
-    let (status, body) = judge0(
-        &app,
-        Method::POST,
-        "/submissions?wait=true",
-        Some(&token),
-        Some(request),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let submission = parsed(&body);
+    let (submission, body) = create_and_wait(&app, &token, "", request).await;
     assert_eq!(
         submission["status"]["id"], 4,
         "the first failing test shows: {body}"
@@ -398,16 +398,8 @@ async fn a_callback_to_a_non_public_address_is_refused_unless_allowed() {
     // `localhost` passes the check on the URL, but resolves only to loopback: never called.
     let url = format!("http://localhost:{}/hook", address.port());
     let request = json!({ "source_code": "print(1)", "language_id": 71, "callback_url": url });
-    let (status, body) = judge0(
-        &app,
-        Method::POST,
-        "/submissions?wait=true",
-        Some(&token),
-        Some(request),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    assert_eq!(parsed(&body)["status"]["id"], 3, "the run is judged: {body}");
+    let (submission, body) = create_and_wait(&app, &token, "", request).await;
+    assert_eq!(submission["status"]["id"], 3, "the run is judged: {body}");
     let called = receiver.got(1, Duration::from_secs(3)).await;
     assert!(!called, "a callback reached a loopback receiver");
 }
@@ -495,21 +487,68 @@ async fn runtime_errors_are_told_apart_by_signal_as_judge0_does() {
     ];
     for (source, status_id, signal) in cases {
         let request = json!({ "source_code": source, "language_id": 50 });
-        let (status, body) = judge0(
+        let (submission, body) = create_and_wait(
             &app,
-            Method::POST,
-            "/submissions?wait=true&fields=status,exit_code,exit_signal,message",
-            Some(&token),
-            Some(request),
+            &token,
+            "&fields=status,exit_code,exit_signal,message",
+            request,
         )
         .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-        let submission = parsed(&body);
         assert_eq!(submission["status"]["id"], status_id, "{source}: {body}");
         assert_eq!(submission["exit_signal"], json!(signal), "{source}: {body}");
         if signal.is_none() {
             assert_eq!(submission["exit_code"], 3, "{body}");
             assert_eq!(submission["message"], "Exited with error status 3");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_stack_limit_is_applied_and_shown() {
+    let app = spawn_app(AppOptions {
+        workers: 1,
+        ..AppOptions::default()
+    })
+    .await;
+    let token = api_token(&app, "judge0-stack@example.org").await;
+    // 24 frames of 1 MiB each, every page touched from the top down as the stack grows.
+    let source = r#"#include <stdio.h>
+static int deep(int n) {
+    volatile char frame[1 << 20];
+    for (long i = sizeof frame - 1; i >= 0; i -= 4096) frame[i] = (char) n;
+    frame[0] = (char) n;
+    return n == 0 ? 0 : deep(n - 1) + frame[0] - n + 1;
+}
+int main() { printf("%d\n", deep(24)); return 0; }
+"#;
+    // (stack_limit asked for, shown, status: 24 MiB of stack fits in Judge0's default of
+    // 64 000 KiB and in 32 000, not in 8 000).
+    let cases = [
+        (None, 64_000, 3),
+        (Some(32_000), 32_000, 3),
+        (Some(8_000), 8_000, 7),
+    ];
+    for (asked, shown, status_id) in cases {
+        let mut request = json!({ "source_code": source, "language_id": 50 });
+        if let Some(kb) = asked {
+            request["stack_limit"] = json!(kb);
+        }
+        let (submission, body) = create_and_wait(
+            &app,
+            &token,
+            "&fields=status,stdout,stack_limit,exit_signal",
+            request,
+        )
+        .await;
+        assert_eq!(
+            submission["status"]["id"], status_id,
+            "stack_limit {asked:?}: {body}"
+        );
+        assert_eq!(submission["stack_limit"], shown, "{body}");
+        if status_id == 3 {
+            assert_eq!(submission["stdout"], "24\n", "{body}");
+        } else {
+            assert_eq!(submission["exit_signal"], 11, "{body}");
         }
     }
 }

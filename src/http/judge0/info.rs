@@ -74,7 +74,7 @@ pub(super) async fn config_info(State(state): State<AppState>) -> Json<Value> {
         "max_wall_time_limit": config.judge0_max_wall_time_limit,
         "memory_limit": config.judge0_memory_limit,
         "max_memory_limit": config.judge0_max_memory_limit,
-        "stack_limit": 64_000,
+        "stack_limit": config.judge0_stack_limit,
         "max_stack_limit": config.judge0_max_stack_limit,
         "max_processes_and_or_threads": 120,
         "max_max_processes_and_or_threads": 120,

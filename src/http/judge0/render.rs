@@ -139,6 +139,7 @@ pub fn submission(detail: &RunDetail, fields: &[&str], base64: bool) -> Value {
             "cpu_extra_time" => json!(0.0),
             "wall_time_limit" => json!(limits.wall_time_secs),
             "memory_limit" => json!(limits.memory_kb),
+            "stack_limit" => json!(limits.stack_kb),
             "max_file_size" => json!(limits.output_kb),
             "enable_per_process_and_thread_time_limit"
             | "enable_per_process_and_thread_memory_limit"

@@ -39,6 +39,7 @@ pub const CHECKER_LIMITS: Limits = Limits {
     memory_kb: 1024 * 1024,
     output_bytes: 64 * 1024,
     stderr_bytes: 64 * 1024,
+    stack_kb: None,
 };
 
 /// A compiled validator in its sandbox.

@@ -124,6 +124,11 @@ pub fn check_limits(
         output_kb: request
             .max_file_size
             .map_or(config.judge0_max_file_size, |kb| kb as u64),
+        stack_kb: Some(
+            request
+                .stack_limit
+                .map_or(config.judge0_stack_limit, |kb| kb as u64),
+        ),
     })
 }
 

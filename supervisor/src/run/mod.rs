@@ -219,6 +219,9 @@ impl Runner {
             None => (memfd.as_fd(), out_write.as_fd()),
         };
         let memory_bytes = limits.memory_kb.saturating_mul(1024);
+        let stack_bytes = limits
+            .stack_kb
+            .map_or(memory_bytes, |kb| kb.saturating_mul(1024).min(memory_bytes));
         // The kernel counts RLIMIT_CPU in whole seconds: SIGXCPU at the first whole second at or
         // above the limit, SIGKILL a second later should the program ignore it.
         let cpu_secs = limits.cpu_ms.div_ceil(1000).max(1);
@@ -228,7 +231,7 @@ impl Runner {
             cwd: &cwd,
             stdio: [input, output, err_write.as_fd()],
             limits: vec![
-                (libc::RLIMIT_STACK as i32, memory_bytes, memory_bytes),
+                (libc::RLIMIT_STACK as i32, stack_bytes, stack_bytes),
                 (libc::RLIMIT_CPU as i32, cpu_secs, cpu_secs + 1),
                 (libc::RLIMIT_CORE as i32, 0, 0),
                 (libc::RLIMIT_NOFILE as i32, OPEN_FILES, OPEN_FILES),
