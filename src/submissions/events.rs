@@ -6,6 +6,7 @@ use std::{sync::Arc, time::Duration};
 
 use sqlx::{postgres::PgListener, PgPool};
 use tokio::sync::broadcast;
+use tokio_util::sync::{CancellationToken, DropGuard};
 use uuid::Uuid;
 
 use super::records::SUBMISSIONS_CHANNEL;
@@ -20,31 +21,41 @@ pub struct Changed {
     pub user_id: Uuid,
 }
 
-/// The process-wide streams of changes.
+/// The process-wide streams of changes. Clones share them; the listener stops when the last
+/// clone is dropped (a process that builds several servers, as `bench-pipeline` and the tests
+/// do, keeps no listener of a server gone).
 #[derive(Debug, Clone)]
 pub struct Events {
     sender: Arc<broadcast::Sender<Changed>>,
     /// Ids of playground runs just finished.
     runs: Arc<broadcast::Sender<Uuid>>,
+    /// Cancels the listener when the last clone goes.
+    _listening: Arc<DropGuard>,
 }
 
 impl Events {
     /// Starts listening in the background; reconnects after a dropped connection.
     pub fn start(db: PgPool) -> Self {
-        let events = Self {
-            sender: Arc::new(broadcast::channel(1024).0),
-            runs: Arc::new(broadcast::channel(1024).0),
+        let sender = Arc::new(broadcast::channel(1024).0);
+        let runs = Arc::new(broadcast::channel(1024).0);
+        let stop = CancellationToken::new();
+        let feed = Feed {
+            sender: sender.clone(),
+            runs: runs.clone(),
         };
-        let feeding = events.clone();
-        tokio::spawn(async move {
+        tokio::spawn(stop.clone().run_until_cancelled_owned(async move {
             loop {
-                if let Err(err) = feeding.feed(&db).await {
+                if let Err(err) = feed.feed(&db).await {
                     tracing::warn!(error = %err, "lost submission notifications; reconnecting");
                 }
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
-        });
-        events
+        }));
+        Self {
+            sender,
+            runs,
+            _listening: Arc::new(stop.drop_guard()),
+        }
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Changed> {
@@ -55,7 +66,15 @@ impl Events {
     pub fn subscribe_runs(&self) -> broadcast::Receiver<Uuid> {
         self.runs.subscribe()
     }
+}
 
+/// What the listener feeds: the senders only, so that it keeps no [`Events`] alive.
+struct Feed {
+    sender: Arc<broadcast::Sender<Changed>>,
+    runs: Arc<broadcast::Sender<Uuid>>,
+}
+
+impl Feed {
     async fn feed(&self, db: &PgPool) -> sqlx::Result<()> {
         let mut listener = PgListener::connect_with(db).await?;
         listener.listen_all([SUBMISSIONS_CHANNEL, RUNS_CHANNEL]).await?;

@@ -9,7 +9,7 @@ use super::{
     import_sample, submit_ok, token, WorkerProcess, APLUSB_PY, APLUSB_PY_WRONG, PASSWORD, SLEEP_FOREVER_PY,
     SYNTAX_ERROR_CPP,
 };
-use crate::helpers::{spawn_app, AppOptions, TestApp};
+use crate::helpers::{eventually, spawn_app, AppOptions, TestApp};
 
 type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
@@ -189,4 +189,43 @@ async fn the_users_stream_carries_only_that_users_own_submissions() {
     }
     assert_eq!(bob_finished, vec![bob_first, bob_last]);
     assert!(alice_seen.len() >= 2, "{alice_seen:?}");
+}
+
+/// How many sessions of the database behind `db` are listening for notifications.
+async fn listening(db: &sqlx::PgPool) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'LISTEN%'",
+    )
+    .fetch_one(db)
+    .await
+    .expect("pg_stat_activity")
+}
+
+#[tokio::test]
+async fn the_notification_listener_stops_with_the_last_handle_on_it() {
+    let url = crate::helpers::fresh_database(&crate::helpers::services()).await;
+    let db = sqlx::PgPool::connect(&url).await.expect("connect");
+    let events = coderank::submissions::events::Events::start(db.clone());
+    let copy = events.clone();
+    let listens = |count: i64| {
+        let db = db.clone();
+        move || {
+            let db = db.clone();
+            async move { listening(&db).await == count }
+        }
+    };
+    assert!(
+        eventually(Duration::from_secs(10), listens(1)).await,
+        "the listener connects"
+    );
+    drop(events);
+    // A handle remains: the listener goes on.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(listening(&db).await, 1, "a clone still listens");
+    drop(copy);
+    assert!(
+        eventually(Duration::from_secs(10), listens(0)).await,
+        "the listener stops once no handle is left"
+    );
 }
