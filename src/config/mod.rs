@@ -225,6 +225,13 @@ pub struct JudgeWorkerConfig {
     #[arg(long, env = "CODERANK_WARM_POOL", default_value_t = 1)]
     pub warm_pool: usize,
 
+    /// Shapes (language, problem limits, slot) the warm pool keeps sandboxes for at once; past
+    /// this, the least recently used shape's sandboxes are removed. Playground and Judge0 runs
+    /// have shapes of their own (their limits), so a worker serving both in many languages
+    /// wants more.
+    #[arg(long, env = "CODERANK_WARM_POOL_SHAPES", default_value_t = 8)]
+    pub warm_pool_shapes: usize,
+
     /// The OCI runtime sandboxes run under, as registered with the Docker engine (`runc`,
     /// `crun`); default: the engine's default runtime (docs/decisions.md says why).
     #[arg(long, env = "CODERANK_DOCKER_RUNTIME")]

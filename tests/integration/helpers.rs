@@ -279,6 +279,7 @@ pub fn submissions_config(workers: usize, lease_secs: Option<u64>) -> Submission
             // Off: a test's runtime ends without the worker's shutdown, which would leave the
             // pool's containers behind; tests/integration/warm_pool.rs tests the pool itself.
             warm_pool: 0,
+            warm_pool_shapes: 8,
             docker_runtime: None,
         },
         judge0: coderank::config::Judge0Config::default(),

@@ -14,12 +14,12 @@ use coderank::judge::{
     engine::{self, JudgeOptions},
     languages::Languages,
     package::ProblemPackage,
-    sandbox::{read_supervisor, Takes, WarmPool},
+    sandbox::{read_supervisor, PoolSize, Takes, WarmPool},
     source::Source,
     verdict::Verdict,
 };
 
-use crate::helpers::services;
+use crate::helpers::{eventually, services};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const APLUSB_PY: &str = "a, b = map(int, input().split())\nprint(a + b)\n";
@@ -32,6 +32,17 @@ fn docker() -> bollard::Docker {
 
 /// A pool of `size` per shape, and judging options that use it.
 fn pool(docker: &bollard::Docker, size: usize) -> (WarmPool, JudgeOptions) {
+    let shapes = 8;
+    sized_pool(
+        docker,
+        PoolSize {
+            per_shape: size,
+            shapes,
+        },
+    )
+}
+
+fn sized_pool(docker: &bollard::Docker, size: PoolSize) -> (WarmPool, JudgeOptions) {
     let supervisor: Arc<[u8]> = read_supervisor(std::env::var_os("CODERANK_SUPERVISOR").map(Into::into))
         .expect("the supervisor (CODERANK_SUPERVISOR)");
     let pool = WarmPool::new(docker.clone(), Arc::clone(&supervisor), None, size);
@@ -206,4 +217,38 @@ async fn closing_the_pool_removes_every_sandbox_it_holds_and_hands_out_no_more()
     assert_eq!(judge_python(&docker, &options, APLUSB_PY).await, Verdict::Ac);
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert!(pool.ready_ids().is_empty());
+}
+
+/// With room for one shape, the judging of another shape (here: pinned to another CPU) drops
+/// the first shape's ready sandbox: a worker keeps idle containers of its most recent shapes
+/// only.
+#[tokio::test]
+async fn past_its_shapes_the_pool_removes_the_least_recently_used_ones() {
+    let docker = docker();
+    let (pool, mut options) = sized_pool(
+        &docker,
+        PoolSize {
+            per_shape: 1,
+            shapes: 1,
+        },
+    );
+    options.cpuset = Some("0".parse().expect("a CPU set"));
+    assert_eq!(judge_python(&docker, &options, APLUSB_PY).await, Verdict::Ac);
+    let first = ready(&pool, 1).await;
+
+    options.cpuset = Some("1".parse().expect("a CPU set"));
+    assert_eq!(judge_python(&docker, &options, APLUSB_PY).await, Verdict::Ac);
+    let second = ready(&pool, 1).await;
+    assert_ne!(second, first, "the second shape's sandbox replaced the first's");
+    assert!(
+        eventually(Duration::from_secs(30), || async {
+            !exists(&docker, &first[0]).await
+        })
+        .await,
+        "the first shape's sandbox is removed"
+    );
+    // The second shape's sandbox is the one a judging of it takes.
+    assert_eq!(judge_python(&docker, &options, APLUSB_PY).await, Verdict::Ac);
+    assert_eq!(pool.takes(), Takes { ready: 1, missed: 2 });
+    pool.close().await;
 }

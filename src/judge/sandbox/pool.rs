@@ -36,9 +36,6 @@ use crate::telemetry::metrics;
 
 /// The `coderank` label value of a pool's containers.
 pub const POOL_PURPOSE: &str = "pool";
-/// Shapes (sandbox settings) kept at once: past this, the least recently used one's sandboxes
-/// are removed, so problems with unusual limits do not pile up idle containers.
-const MAX_SHAPES: usize = 8;
 /// Sandboxes being started at once to refill the pool: few, so refilling does not crowd out
 /// the judgings on a small machine.
 const FILLERS: usize = 2;
@@ -73,6 +70,16 @@ impl Shape {
     }
 }
 
+/// How much a pool keeps ready: `per_shape` sandboxes of each of at most `shapes` shapes (the
+/// most recently used: past that, the least recently used shape's sandboxes are removed, so
+/// problems with unusual limits do not pile up idle containers), so at most
+/// `per_shape × shapes` idle containers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolSize {
+    pub per_shape: usize,
+    pub shapes: usize,
+}
+
 /// A worker's warm pool; cheap to clone (every slot holds the same one).
 #[derive(Clone)]
 pub struct WarmPool {
@@ -93,8 +100,7 @@ struct Inner {
     supervisor: Arc<[u8]>,
     /// The OCI runtime the pool's sandboxes run under (`None`: the engine's default).
     runtime: Option<String>,
-    /// Sandboxes kept ready per shape.
-    size: usize,
+    size: PoolSize,
     /// Permits to start a sandbox; [`WarmPool::close`] takes them all to wait for starts in
     /// flight.
     fillers: Semaphore,
@@ -131,8 +137,8 @@ struct Waiting {
 }
 
 impl WarmPool {
-    /// A pool keeping `size` sandboxes ready per shape (0: a pool that never holds any).
-    pub fn new(docker: Docker, supervisor: Arc<[u8]>, runtime: Option<String>, size: usize) -> Self {
+    /// A pool keeping what `size` says ready (0 per shape: a pool that never holds any).
+    pub fn new(docker: Docker, supervisor: Arc<[u8]>, runtime: Option<String>, size: PoolSize) -> Self {
         Self {
             inner: Arc::new(Inner {
                 docker,
@@ -189,9 +195,10 @@ impl WarmPool {
             let to_start = self
                 .inner
                 .size
+                .per_shape
                 .saturating_sub(waiting.ready.len() + waiting.starting);
             waiting.starting += to_start;
-            (to_start, evict(&mut state))
+            (to_start, evict(&mut state, self.inner.size.shapes))
         };
         for sandbox in evicted {
             tokio::spawn(remove(sandbox));
@@ -203,7 +210,7 @@ impl WarmPool {
 
     /// Whether sandboxes made as `spec` says are pooled at all.
     fn pools(&self, spec: &SandboxSpec) -> bool {
-        self.inner.size > 0 && spec.pipes_volume.is_none()
+        self.inner.size.per_shape > 0 && spec.pipes_volume.is_none()
     }
 
     /// The ids of the sandboxes ready now, of every shape.
@@ -299,11 +306,11 @@ impl Inner {
     }
 }
 
-/// Drops the least recently used shapes beyond [`MAX_SHAPES`], handing back their sandboxes
-/// for removal.
-fn evict(state: &mut State) -> Vec<Sandbox> {
+/// Drops the least recently used shapes beyond `most` (at least one: the one just used),
+/// handing back their sandboxes for removal.
+fn evict(state: &mut State, most: usize) -> Vec<Sandbox> {
     let mut evicted = Vec::new();
-    while state.shapes.len() > MAX_SHAPES {
+    while state.shapes.len() > most.max(1) {
         let oldest = state
             .shapes
             .iter()

@@ -31,7 +31,11 @@ use super::{
 };
 use crate::{
     docker::DockerEngine,
-    judge::{cpus::CpuSet, engine::JudgeOptions, sandbox::WarmPool},
+    judge::{
+        cpus::CpuSet,
+        engine::JudgeOptions,
+        sandbox::{PoolSize, WarmPool},
+    },
     problems::cache::TestDataCache,
     storage::SharedStore,
     telemetry::metrics,
@@ -66,7 +70,7 @@ pub struct Worker {
     /// Carries the wake-up messages of queued jobs (see [`super::broker`]).
     pub broker: Broker,
     /// Warm pool size and OCI runtime of the sandboxes (see `judge::sandbox::WarmPool`).
-    pub warm_pool: usize,
+    pub warm_pool: PoolSize,
     pub docker_runtime: Option<String>,
 }
 
@@ -101,7 +105,10 @@ impl Worker {
             name: format!("{}:{}", host.trim(), std::process::id()),
             pin_cpus: config.pin_cpus,
             broker,
-            warm_pool: config.warm_pool,
+            warm_pool: PoolSize {
+                per_shape: config.warm_pool,
+                shapes: config.warm_pool_shapes,
+            },
             docker_runtime: config.docker_runtime.clone(),
         }
     }
@@ -125,7 +132,7 @@ impl Worker {
             let (findings, supervisor) = self.check().await;
             if let (true, Some(supervisor)) = (findings.ok(), supervisor) {
                 if let Ok(docker) = self.docker.client().await {
-                    let pool = (self.warm_pool > 0).then(|| {
+                    let pool = (self.warm_pool.per_shape > 0).then(|| {
                         let runtime = self.docker_runtime.clone();
                         WarmPool::new(docker.clone(), Arc::clone(&supervisor), runtime, self.warm_pool)
                     });
