@@ -22,7 +22,7 @@ use super::{
     redact::Redactor,
     sandbox::RunOutput,
     scoring::{self, CaseResult},
-    sizing::{largest_input_mb, sandbox_spec},
+    sizing::{compile_limits_of, largest_input_mb, sandbox_spec},
     source::{Build, Source},
     verdict::{test_verdict, Verdict},
 };
@@ -92,7 +92,7 @@ pub async fn judge(
         spec,
         &options.supervisor,
         &build,
-        compile_limits(package),
+        compile_limits_of(package, language, &limits),
         limits.memory_mb,
         tests_memory_mb,
     );

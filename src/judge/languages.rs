@@ -69,6 +69,12 @@ pub struct Language {
     /// Compile step; absent for languages that need none.
     #[serde(default)]
     pub compile: Option<Vec<String>>,
+    /// The compile step only checks the sources (an interpreter's syntax check) and builds
+    /// nothing the run needs: it runs within the tests' memory limit, which the run (parsing
+    /// the same sources) needs anyway, so the sandbox is made at the tests' size and never
+    /// resized between the compile and the tests.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub check_only: bool,
     pub run: Vec<String>,
     /// Prints the compiler or interpreter version (on stdout or stderr).
     pub version: Vec<String>,

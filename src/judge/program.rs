@@ -222,13 +222,17 @@ impl<'a> Program<'a> {
         let Some(sandbox) = self.sandbox.as_mut() else {
             bail!("no sandbox");
         };
-        // The seal goes over the attach stream and the memory through the engine's API: side by
-        // side, both done before the first test.
+        // The seal goes over the attach stream and the memory through the engine's API (a
+        // container made at the tests' size, as for a syntax check, keeps it): side by side,
+        // both done before the first test.
         let (docker, id) = (sandbox.docker().clone(), sandbox.id().to_owned());
-        let (sealed, lowered) = tokio::join!(
-            sandbox.seal(FILES_TIME),
-            super::sandbox::set_memory_mb(&docker, &id, self.tests_memory_mb)
-        );
+        let lower = self.spec.memory_mb != self.tests_memory_mb;
+        let (sealed, lowered) = tokio::join!(sandbox.seal(FILES_TIME), async {
+            match lower {
+                true => super::sandbox::set_memory_mb(&docker, &id, self.tests_memory_mb).await,
+                false => Ok(()),
+            }
+        });
         sealed?;
         lowered
     }

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use coderank_supervisor::protocol::Limits;
+
 use super::{
     checker, interactive,
     languages::Language,
@@ -17,6 +19,17 @@ use crate::judge::package::ProblemPackage;
 const SHM_MB: u64 = 64;
 /// Smallest scratch `/tmp`, whatever the memory limit: compilers write there too.
 const MIN_TMP_MB: u64 = 64;
+
+/// The limits of `language`'s compile step in a judging of `package`: the package's compilation
+/// limits, within the tests' memory limit when the step only checks the sources
+/// ([`Language::check_only`]).
+pub fn compile_limits_of(package: &ProblemPackage, language: &Language, limits: &TestLimits) -> Limits {
+    let mut compile = compile_limits(package);
+    if language.check_only {
+        compile.memory_kb = compile.memory_kb.min(limits.memory_mb * 1024);
+    }
+    compile
+}
 
 /// The sizes a judging's sandbox is made with. The tests' memory cap of the container holds the
 /// program's limit, the tmpfs mounts it may fill beyond that before the supervisor's sampling
@@ -34,9 +47,15 @@ pub fn sandbox_spec(
     let shm_mb = limits.memory_mb.min(SHM_MB);
     let held_mb = largest_input_mb(package) + (limits.output_bytes + STDERR_BYTES).div_ceil(1 << 20);
     let tests_memory_mb = limits.memory_mb + tmp_mb + shm_mb + held_mb + SUPERVISOR_MB;
+    // A syntax check runs within the tests' memory (see `compile_limits_of`): no larger
+    // container to lower after it.
+    let memory_mb = match language.check_only {
+        true => tests_memory_mb,
+        false => package.limits.compilation_memory_mib.max(tests_memory_mb),
+    };
     let spec = SandboxSpec {
         image: language.image.clone(),
-        memory_mb: package.limits.compilation_memory_mib.max(tests_memory_mb),
+        memory_mb,
         tmp_mb,
         shm_mb,
         work_mb: 256,
@@ -81,4 +100,40 @@ pub fn budget(package: &ProblemPackage) -> Duration {
     }
     per_test *= package.multi_pass.unwrap_or(1);
     starts + per_test * package.test_cases.len() as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{path::PathBuf, sync::Arc};
+
+    use super::*;
+    use crate::judge::languages::Languages;
+
+    #[test]
+    fn a_syntax_check_runs_within_the_tests_memory_in_a_sandbox_of_their_size() {
+        let package = ProblemPackage::plan(PathBuf::from("/nowhere"), 1.0, 256, 8, Vec::new());
+        let limits = TestLimits::of(&package, None).expect("limits");
+        let options = JudgeOptions::new(Arc::from(Vec::new()));
+        let languages = Languages::table();
+        let compilation_mb = package.limits.compilation_memory_mib;
+
+        let python = languages.get("python3").expect("python3");
+        assert!(python.check_only);
+        let (spec, tests_mb) = sandbox_spec(&package, python, &limits, &options);
+        assert_eq!(spec.memory_mb, tests_mb, "made at the tests' size: never resized");
+        assert_eq!(compile_limits_of(&package, python, &limits).memory_kb, 256 * 1024);
+
+        let cpp = languages.get("cpp").expect("cpp");
+        assert!(!cpp.check_only);
+        let (spec, tests_mb) = sandbox_spec(&package, cpp, &limits, &options);
+        assert!(tests_mb < compilation_mb);
+        assert_eq!(
+            spec.memory_mb, compilation_mb,
+            "made for the compiler, lowered after it"
+        );
+        assert_eq!(
+            compile_limits_of(&package, cpp, &limits).memory_kb,
+            compilation_mb * 1024
+        );
+    }
 }
