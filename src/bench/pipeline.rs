@@ -368,58 +368,58 @@ async fn run(
     language: &str,
     source: &str,
 ) -> anyhow::Result<()> {
-    let deadline = Instant::now() + Duration::from_secs(300);
-    let mut response = client
+    let answered: Value = client
         .post(format!("{base}/api/v1/runs"))
         .bearer_auth(token)
         .json(&json!({ "language": language, "source": source, "stdin": "1 2\n" }))
         .send()
         .await?
-        .error_for_status()?;
-    loop {
-        let run: Value = response.json().await?;
-        if run["status"] == "finished" {
-            anyhow::ensure!(
-                run["result"]["stdout"] == "3\n",
-                "a benchmark run answered {}",
-                run["result"]
-            );
-            return Ok(());
+        .error_for_status()?
+        .json()
+        .await?;
+    let run = match answered["status"] == "finished" {
+        true => answered,
+        false => {
+            let id = answered["id"].as_str().context("no run id")?;
+            until_finished(client, token, &format!("{base}/api/v1/runs/{id}")).await?
         }
-        anyhow::ensure!(Instant::now() < deadline, "run {} not done in 300 s", run["id"]);
-        tokio::time::sleep(Duration::from_millis(10)).await;
-        let id = run["id"].as_str().context("no run id")?;
-        response = client
-            .get(format!("{base}/api/v1/runs/{id}"))
-            .bearer_auth(token)
-            .send()
-            .await?
-            .error_for_status()?;
-    }
+    };
+    anyhow::ensure!(
+        run["result"]["stdout"] == "3\n",
+        "a benchmark run answered {}",
+        run["result"]
+    );
+    Ok(())
 }
 
-/// Polls until the verdict, every 10 ms (what a client watching the WebSocket would see, give
-/// or take one poll).
+/// Waits for the verdict of submission `id`, which must be AC.
 async fn wait(client: &reqwest::Client, base: &str, token: &str, id: &str) -> anyhow::Result<()> {
+    let submission = until_finished(client, token, &format!("{base}/api/v1/submissions/{id}")).await?;
+    anyhow::ensure!(
+        submission["verdict"] == "AC",
+        "a benchmark submission was judged {}",
+        submission["verdict"]
+    );
+    Ok(())
+}
+
+/// Gets `url` every 10 ms (what a client watching the WebSocket would see, give or take one
+/// poll) until what it answers is `finished`, for at most 300 s; answers that.
+async fn until_finished(client: &reqwest::Client, token: &str, url: &str) -> anyhow::Result<Value> {
     let deadline = Instant::now() + Duration::from_secs(300);
     loop {
-        let response: Value = client
-            .get(format!("{base}/api/v1/submissions/{id}"))
+        let answer: Value = client
+            .get(url)
             .bearer_auth(token)
             .send()
             .await?
             .error_for_status()?
             .json()
             .await?;
-        if response["status"] == "finished" {
-            anyhow::ensure!(
-                response["verdict"] == "AC",
-                "a benchmark submission was judged {}",
-                response["verdict"]
-            );
-            return Ok(());
+        if answer["status"] == "finished" {
+            return Ok(answer);
         }
-        anyhow::ensure!(Instant::now() < deadline, "submission {id} not judged in 300 s");
+        anyhow::ensure!(Instant::now() < deadline, "{url} not finished in 300 s");
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }

@@ -48,7 +48,10 @@ pub async fn judge(
     options: &JudgeOptions,
     mut progress: impl FnMut(Progress<'_>),
 ) -> anyhow::Result<Report> {
-    let limits = TestLimits::of(package, options.stack_kb)?;
+    let limits = TestLimits {
+        stack_kb: options.stack_kb,
+        ..TestLimits::of(package)?
+    };
     let build = source.build(language)?;
     let budget = budget(package);
     let deadline = Instant::now() + budget;

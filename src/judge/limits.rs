@@ -67,8 +67,9 @@ pub struct TestLimits {
 }
 
 impl TestLimits {
-    /// The limits of `package`'s tests; `stack_kb` as [`JudgeOptions::stack_kb`].
-    pub fn of(package: &ProblemPackage, stack_kb: Option<u64>) -> anyhow::Result<Self> {
+    /// The limits `package` gives its tests (no stack limit of its own: see
+    /// [`JudgeOptions::stack_kb`]).
+    pub fn of(package: &ProblemPackage) -> anyhow::Result<Self> {
         let Some(time_limit) = &package.time_limit else {
             anyhow::bail!(
                 "{} gives no time limit (limits.time_limit, .timelimit or domjudge-problem.ini)",
@@ -79,7 +80,7 @@ impl TestLimits {
             cpu_ms: (time_limit.seconds * 1000.0).ceil() as u64,
             memory_mb: package.limits.memory_mib,
             output_bytes: package.limits.output_mib.saturating_mul(1 << 20),
-            stack_kb,
+            stack_kb: None,
         })
     }
 

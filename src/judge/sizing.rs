@@ -47,15 +47,14 @@ pub fn sandbox_spec(
     let shm_mb = limits.memory_mb.min(SHM_MB);
     let held_mb = largest_input_mb(package) + (limits.output_bytes + STDERR_BYTES).div_ceil(1 << 20);
     let tests_memory_mb = limits.memory_mb + tmp_mb + shm_mb + held_mb + SUPERVISOR_MB;
-    // A syntax check runs within the tests' memory (see `compile_limits_of`): no larger
-    // container to lower after it.
-    let memory_mb = match language.check_only {
-        true => tests_memory_mb,
-        false => package.limits.compilation_memory_mib.max(tests_memory_mb),
-    };
+    // Room for the compile step too (lowered after it); a syntax check needs none beyond the
+    // tests' (see `compile_limits_of`), so its sandbox is never resized.
+    let compile_mb = compile_limits_of(package, language, limits)
+        .memory_kb
+        .div_ceil(1024);
     let spec = SandboxSpec {
         image: language.image.clone(),
-        memory_mb,
+        memory_mb: compile_mb.max(tests_memory_mb),
         tmp_mb,
         shm_mb,
         work_mb: 256,
@@ -85,7 +84,7 @@ pub fn largest_input_mb(package: &ProblemPackage) -> u64 {
 /// every test with its check. Each exchange has a deadline of its own within this; this bounds
 /// the whole, and how long a worker keeps a job's lease.
 pub fn budget(package: &ProblemPackage) -> Duration {
-    let Ok(limits) = TestLimits::of(package, None) else {
+    let Ok(limits) = TestLimits::of(package) else {
         return Duration::from_secs(60);
     };
     let compile = Duration::from_millis(compile_limits(package).wall_ms) + ANSWER_GRACE * 2;
@@ -112,7 +111,7 @@ mod tests {
     #[test]
     fn a_syntax_check_runs_within_the_tests_memory_in_a_sandbox_of_their_size() {
         let package = ProblemPackage::plan(PathBuf::from("/nowhere"), 1.0, 256, 8, Vec::new());
-        let limits = TestLimits::of(&package, None).expect("limits");
+        let limits = TestLimits::of(&package).expect("limits");
         let options = JudgeOptions::new(Arc::from(Vec::new()));
         let languages = Languages::table();
         let compilation_mb = package.limits.compilation_memory_mib;
