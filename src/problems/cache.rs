@@ -39,6 +39,11 @@ impl TestDataCache {
         }
     }
 
+    /// The directory the cache keeps its files in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// Files fetched from the store so far.
     pub fn downloads(&self) -> u64 {
         self.downloads.load(Ordering::Relaxed)

@@ -2,7 +2,8 @@
 //! takes a pre-started sandbox and the pool is refilled once it is done (at once, or through
 //! a teardown tracker as a worker does); nothing a hostile program leaves in
 //! its sandbox reaches the next judging; a pooled sandbox that died while waiting gives way to
-//! a fresh one; closing the pool (what a worker does at shutdown) removes all it holds.
+//! a fresh one; closing the pool (what a worker does at shutdown) removes all it holds; a new
+//! pool starts the shapes the one before it remembered.
 
 use std::{
     sync::Arc,
@@ -14,7 +15,8 @@ use coderank::judge::{
     engine::{self, JudgeOptions},
     languages::Languages,
     package::ProblemPackage,
-    sandbox::{read_supervisor, PoolSize, Takes, WarmPool},
+    sandbox::{read_supervisor, remembered_in, PoolSize, Takes, WarmPool},
+    seccomp,
     source::Source,
     verdict::Verdict,
 };
@@ -251,4 +253,32 @@ async fn past_its_shapes_the_pool_removes_the_least_recently_used_ones() {
     assert_eq!(judge_python(&docker, &options, APLUSB_PY).await, Verdict::Ac);
     assert_eq!(pool.takes(), Takes { ready: 1, missed: 2 });
     pool.close().await;
+}
+
+/// What a restarted worker does: the pool before it remembered its shapes in the cache
+/// directory, so the new pool starts their sandboxes at once and the first judging takes one.
+#[tokio::test]
+async fn a_new_pool_starts_the_shapes_its_predecessor_used_before_any_judging() {
+    let docker = docker();
+    let scratch = tempfile::tempdir().expect("a cache directory");
+    let file = remembered_in(scratch.path());
+    let profiles: Vec<Arc<str>> = Languages::table().iter().map(seccomp::for_language).collect();
+
+    let (first, options) = pool(&docker, 1);
+    first.recall(file.clone(), &profiles);
+    assert_eq!(judge_python(&docker, &options, APLUSB_PY).await, Verdict::Ac);
+    ready(&first, 1).await;
+    first.close().await;
+
+    let (second, options) = pool(&docker, 1);
+    second.recall(file, &profiles);
+    let started = ready(&second, 1).await;
+    assert_eq!(judge_python(&docker, &options, APLUSB_PY).await, Verdict::Ac);
+    assert_eq!(
+        second.takes(),
+        Takes { ready: 1, missed: 0 },
+        "the first judging took the sandbox started for it"
+    );
+    assert!(!exists(&docker, &started[0]).await, "used and removed");
+    second.close().await;
 }

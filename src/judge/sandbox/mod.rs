@@ -14,7 +14,7 @@
 mod pool;
 mod spec;
 
-pub use pool::{PoolSize, Takes, WarmPool};
+pub use pool::{remembered_in, PoolSize, Takes, WarmPool};
 pub use spec::{free_uid, SandboxSpec, PIPES_DIR, UID_LABEL};
 
 use std::{path::PathBuf, pin::Pin, sync::Arc, time::Duration};

@@ -34,7 +34,9 @@ use crate::{
     judge::{
         cpus::CpuSet,
         engine::JudgeOptions,
-        sandbox::{PoolSize, WarmPool},
+        languages::Languages,
+        sandbox::{remembered_in, PoolSize, WarmPool},
+        seccomp,
     },
     problems::cache::TestDataCache,
     storage::SharedStore,
@@ -134,7 +136,11 @@ impl Worker {
                 if let Ok(docker) = self.docker.client().await {
                     let pool = (self.warm_pool.per_shape > 0).then(|| {
                         let runtime = self.docker_runtime.clone();
-                        WarmPool::new(docker.clone(), Arc::clone(&supervisor), runtime, self.warm_pool)
+                        let pool =
+                            WarmPool::new(docker.clone(), Arc::clone(&supervisor), runtime, self.warm_pool);
+                        let profiles: Vec<_> = Languages::table().iter().map(seccomp::for_language).collect();
+                        pool.recall(remembered_in(self.cache.dir()), &profiles);
+                        pool
                     });
                     return Some(Ready {
                         docker,

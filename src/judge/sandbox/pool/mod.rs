@@ -18,19 +18,27 @@
 //! fresh one (see `program`). Sandboxes that need something of their judging at
 //! creation — an interactive judging's FIFO volume — are never pooled.
 //!
+//! A pool that remembers ([`WarmPool::recall`]) writes its shapes to a file whenever they change,
+//! and starts the ones written there by the worker before it: a restarted worker has its
+//! sandboxes ready before its first judging, not after it (see `recall`).
+//!
 //! Pool containers are labelled `coderank=pool` with their owner process, so that a worker's
 //! start reaps those of a dead worker (`images::reap_leftovers`), and [`WarmPool::close`]
 //! removes every one at shutdown.
 
+mod recall;
+
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex, MutexGuard},
+    path::{Path, PathBuf},
+    sync::{Arc, Mutex, MutexGuard, OnceLock},
     time::Duration,
 };
 
 use bollard::Docker;
 use tokio::sync::Semaphore;
 
+pub use self::recall::file_in as remembered_in;
 use super::{Sandbox, SandboxSpec};
 use crate::telemetry::metrics;
 
@@ -45,6 +53,14 @@ const START_TIME: Duration = Duration::from_secs(60);
 /// What a sandbox is created with; sandboxes of one shape are interchangeable.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Shape {
+    made: Made,
+    seccomp: Arc<str>,
+}
+
+/// A shape's image and sizes: all of it but the seccomp profile (which `recall` writes as its
+/// hash).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+struct Made {
     image: String,
     memory_mb: u64,
     tmp_mb: u64,
@@ -52,12 +68,11 @@ struct Shape {
     work_mb: u64,
     pids_limit: i64,
     cpuset: Option<String>,
-    seccomp: Arc<str>,
 }
 
 impl Shape {
     fn of(spec: &SandboxSpec) -> Self {
-        Self {
+        let made = Made {
             image: spec.image.clone(),
             memory_mb: spec.memory_mb,
             tmp_mb: spec.tmp_mb,
@@ -65,6 +80,9 @@ impl Shape {
             work_mb: spec.work_mb,
             pids_limit: spec.pids_limit,
             cpuset: spec.cpuset.as_ref().map(ToString::to_string),
+        };
+        Self {
+            made,
             seccomp: Arc::clone(&spec.seccomp),
         }
     }
@@ -101,6 +119,8 @@ struct Inner {
     /// The OCI runtime the pool's sandboxes run under (`None`: the engine's default).
     runtime: Option<String>,
     size: PoolSize,
+    /// The file the pool's shapes are written to when they change (see [`WarmPool::recall`]).
+    memory: OnceLock<PathBuf>,
     /// Permits to start a sandbox; [`WarmPool::close`] takes them all to wait for starts in
     /// flight.
     fillers: Semaphore,
@@ -145,6 +165,7 @@ impl WarmPool {
                 supervisor,
                 runtime,
                 size,
+                memory: OnceLock::new(),
                 fillers: Semaphore::new(FILLERS),
                 state: Mutex::default(),
             }),
@@ -176,6 +197,27 @@ impl WarmPool {
         self.inner.lock().takes
     }
 
+    /// Starts, in the background, the sandboxes of the shapes remembered in `file` (by the
+    /// worker before this one), and from now on writes this pool's shapes there whenever they
+    /// change. `profiles` are the seccomp profiles of the current languages: a remembered shape
+    /// is started with one of them, never with anything the file says (see `recall`). What a
+    /// worker calls once, before its first judging.
+    pub fn recall(&self, file: PathBuf, profiles: &[Arc<str>]) {
+        let specs = recall::recall(&file, profiles);
+        let count = specs.len().min(self.inner.size.shapes);
+        // The most recently used shape is written first; it is topped up last, so it is the
+        // one kept if the budget is smaller than the file.
+        for spec in specs.iter().take(count).rev() {
+            self.top_up(spec);
+        }
+        if count > 0 {
+            tracing::info!(shapes = count, "starting the warm pool's remembered shapes");
+        }
+        let state = self.inner.lock();
+        let file = self.inner.memory.get_or_init(|| file);
+        remember(file, &state);
+    }
+
     /// Starts, in the background, as many sandboxes made as `spec` says as its shape's pool
     /// lacks (ready or being started); what a judging calls once it is done with its sandbox.
     pub fn top_up(&self, spec: &SandboxSpec) {
@@ -190,6 +232,8 @@ impl WarmPool {
             }
             state.clock += 1;
             let clock = state.clock;
+            // Shapes are only ever dropped (below) when one is added.
+            let changed = !state.shapes.contains_key(&shape);
             let waiting = state.shapes.entry(shape.clone()).or_default();
             waiting.used = clock;
             let to_start = self
@@ -198,7 +242,12 @@ impl WarmPool {
                 .per_shape
                 .saturating_sub(waiting.ready.len() + waiting.starting);
             waiting.starting += to_start;
-            (to_start, evict(&mut state, self.inner.size.shapes))
+            let evicted = evict(&mut state, self.inner.size.shapes);
+            if let (true, Some(file)) = (changed, self.inner.memory.get()) {
+                // Under the lock, so that the file's last writing is of the latest shapes.
+                remember(file, &state);
+            }
+            (to_start, evicted)
         };
         for sandbox in evicted {
             tokio::spawn(remove(sandbox));
@@ -303,6 +352,20 @@ impl Inner {
         self.state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Writes the shapes of `state` to `file`, the most recently used first; a failure only costs
+/// the next worker its head start, so it is logged and judging goes on.
+fn remember(file: &Path, state: &State) {
+    let mut shapes: Vec<(&Shape, u64)> = state
+        .shapes
+        .iter()
+        .map(|(shape, waiting)| (shape, waiting.used))
+        .collect();
+    shapes.sort_by_key(|(_, used)| std::cmp::Reverse(*used));
+    if let Err(err) = recall::save(file, shapes.into_iter().map(|(shape, _)| shape)) {
+        tracing::warn!(error = %format!("{err:#}"), "cannot remember the warm pool's shapes");
     }
 }
 
