@@ -8,31 +8,29 @@
 
 mod cgroup;
 mod cleanup;
+mod files;
 mod meter;
 mod pipes;
+mod ran;
 mod spawn;
 mod watch;
 
 use std::{
-    ffi::{CString, OsString},
-    fs,
-    io::{self, Read, Write},
-    os::{
-        fd::{AsFd, FromRawFd, OwnedFd},
-        unix::fs::PermissionsExt,
-    },
+    ffi::OsString,
+    fs, io,
+    os::fd::{AsFd, FromRawFd, OwnedFd},
     path::{Path, PathBuf},
     time::{Duration, Instant},
 };
 
-use coderank_supervisor::protocol::{
-    FileSpec, RunRequest, RunResult, Termination, Workdir, COLLECT_BYTES, FEEDBACK_DIR,
-};
+use coderank_supervisor::protocol::{RunRequest, RunResult, Termination, Workdir, FEEDBACK_DIR};
 
-use crate::{is_plain_name, NoFollow, WORK_DIR};
+use crate::WORK_DIR;
 use cgroup::Cgroup;
 use meter::{Baseline, MemoryReference, Meter, Own};
 use watch::{Capture, Ended, Usage, Watch};
+
+pub use ran::Ran;
 
 /// The unprivileged user every judge image has (see judge-images/base), used when the worker
 /// names none; the worker gives each sandbox a uid of its own (`--uid`).
@@ -40,14 +38,6 @@ pub const JUDGE_UID: u32 = 10001;
 /// Open files a program may have (`RLIMIT_NOFILE`): far more than any runtime opens, far fewer
 /// than would cost the kernel anything.
 const OPEN_FILES: u64 = 4096;
-
-/// What one run produced, ready to send back.
-pub struct Ran {
-    pub result: RunResult,
-    pub stdout: Vec<u8>,
-    pub stderr: Vec<u8>,
-    pub collected: Vec<Vec<u8>>,
-}
 
 /// What the supervisor keeps from one run to the next.
 pub struct Runner {
@@ -185,7 +175,7 @@ impl Runner {
             .take()
             .unwrap_or_else(|| Baseline::read(self.cgroup.as_ref(), &self.own, None));
         if run.workdir == Workdir::Scratch {
-            place_files(&cwd, &run.files, files)?;
+            files::place_files(&cwd, &run.files, files)?;
             baseline.add_files(files.iter().map(|file| file.len() as u64).sum());
         }
         baseline.add_files(stdin.len() as u64);
@@ -196,7 +186,7 @@ impl Runner {
         if let Some(feedback) = run.feedback {
             pipes::feedback_dir(feedback)?;
         }
-        let memfd = input_file(stdin)?;
+        let memfd = files::input_file(stdin)?;
         let (out_read, out_write) = io::pipe()?;
         let (err_read, err_write) = io::pipe()?;
         // An interactive run reads and writes the FIFOs instead; its stdout pipe then only ever
@@ -209,7 +199,7 @@ impl Runner {
                 }
                 match connected? {
                     Some(connected) => Some(connected),
-                    None => return Ok(not_connected(handling)),
+                    None => return Ok(ran::not_connected(handling)),
                 }
             }
             None => None,
@@ -263,7 +253,7 @@ impl Runner {
         drop((memfd, out_write, err_write));
         let main_pid = match spawned {
             Ok(pid) => pid,
-            Err(err) => return Ok(spawn_failed(handling, err)),
+            Err(err) => return Ok(ran::spawn_failed(handling, err)),
         };
 
         let mut watch = Watch {
@@ -308,7 +298,7 @@ impl Runner {
             Some(_) => PathBuf::from(FEEDBACK_DIR),
             None => cwd.clone(),
         };
-        let (collected_specs, collected, refused) = collect_files(&collect_from, &run.collect);
+        let (collected_specs, collected, refused) = files::collect_files(&collect_from, &run.collect);
         let oom_before = self.oom_kills;
         if watch.sigkilled {
             self.oom_kills = self.cgroup.as_ref().and_then(Cgroup::oom_kills);
@@ -367,127 +357,8 @@ impl Runner {
     }
 }
 
-/// The answer when the program could not be started.
-fn spawn_failed(handling: Instant, err: io::Error) -> Ran {
-    let result = RunResult {
-        termination: Termination::SpawnFailed,
-        exit_code: None,
-        signal: None,
-        cpu_ms: 0,
-        wall_ms: 0,
-        wall_us: 0,
-        supervisor_us: handling.elapsed().as_micros() as u64,
-        peak_kb: 0,
-        leftover_processes: 0,
-        stdout_len: 0,
-        stderr_len: 0,
-        stderr_truncated: false,
-        collected: Vec::new(),
-        refused: Vec::new(),
-        ended_ns: pipes::monotonic_ns(),
-        connected: None,
-        message: Some(err.to_string()),
-    };
-    Ran {
-        result,
-        stdout: Vec::new(),
-        stderr: Vec::new(),
-        collected: Vec::new(),
-    }
-}
-
-/// The answer when the other side of the FIFOs never came: the program did not run.
-fn not_connected(handling: Instant) -> Ran {
-    let mut ran = spawn_failed(
-        handling,
-        io::Error::new(
-            io::ErrorKind::TimedOut,
-            "the other side of the pipes never connected",
-        ),
-    );
-    ran.result.connected = Some(false);
-    ran
-}
-
 /// The largest file a program may write: its memory limit and 64 MiB more (the sandbox's `/tmp`
 /// is the memory limit and 16 MiB).
 fn file_size_limit(memory_bytes: u64) -> u64 {
     memory_bytes.saturating_add(64 << 20)
-}
-
-/// An anonymous in-memory file holding the input, rewound: seekable like a file, with no path
-/// another process could swap.
-fn input_file(input: &[u8]) -> io::Result<fs::File> {
-    let name = CString::new("stdin").map_err(io::Error::other)?;
-    // SAFETY: `name` is a valid NUL-terminated string that outlives the call.
-    let fd = unsafe { libc::memfd_create(name.as_ptr(), libc::MFD_CLOEXEC) };
-    if fd < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: memfd_create returned a fresh descriptor that nothing else owns.
-    let mut file = fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) });
-    file.write_all(input)?;
-    io::Seek::seek(&mut file, io::SeekFrom::Start(0))?;
-    Ok(file)
-}
-
-/// Puts the request's files into the scratch directory: owned by root and read-only, so the
-/// program can read them but not change them.
-fn place_files(dir: &Path, specs: &[FileSpec], contents: &[Vec<u8>]) -> io::Result<()> {
-    for (spec, body) in specs.iter().zip(contents) {
-        if !is_plain_name(&spec.name) {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("bad file name {:?}", spec.name),
-            ));
-        }
-        let path = dir.join(&spec.name);
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .custom_flags_nofollow()
-            .open(&path)?;
-        file.write_all(body)?;
-        fs::set_permissions(&path, fs::Permissions::from_mode(0o444))?;
-    }
-    Ok(())
-}
-
-/// Reads back the requested files of `dir`: regular files only, each capped. A name that is
-/// something else (a symlink the program planted, a FIFO that would block the open, a device,
-/// a directory) is answered as refused, without opening it for reading.
-fn collect_files(dir: &Path, names: &[String]) -> (Vec<FileSpec>, Vec<Vec<u8>>, Vec<String>) {
-    let mut specs = Vec::new();
-    let mut contents = Vec::new();
-    let mut refused = Vec::new();
-    for name in names.iter().filter(|name| is_plain_name(name)) {
-        let path = dir.join(name);
-        match fs::symlink_metadata(&path) {
-            Ok(metadata) if metadata.is_file() => {}
-            Ok(_) => {
-                refused.push(name.clone());
-                continue;
-            }
-            Err(_) => continue,
-        }
-        // Non-blocking as well, should it have become a FIFO since.
-        let opened = fs::OpenOptions::new()
-            .read(true)
-            .custom_flags_nofollow_nonblocking()
-            .open(&path);
-        let Ok(file) = opened else { continue };
-        if !file.metadata().is_ok_and(|m| m.is_file()) {
-            refused.push(name.clone());
-            continue;
-        }
-        let mut body = Vec::new();
-        if file.take(COLLECT_BYTES).read_to_end(&mut body).is_ok() {
-            specs.push(FileSpec {
-                name: name.clone(),
-                len: body.len() as u64,
-            });
-            contents.push(body);
-        }
-    }
-    (specs, contents, refused)
 }
