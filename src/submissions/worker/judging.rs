@@ -9,7 +9,7 @@ use tokio_util::task::TaskTracker;
 use super::{judge_options, keep_lease, wait_for_teardown, Ready, Worker, MATERIALIZE_TIME};
 use crate::{
     judge::{
-        engine::{self, JudgeOptions, Progress, Report},
+        engine::{self, Progress, Report},
         languages::Languages,
         package::ProblemPackage,
         source::Source,
@@ -73,10 +73,7 @@ impl Worker {
         self.progress(lease, &job, JudgingStatus::Compiling, 0, None)
             .await?;
         let (_scratch, package) = self.lay_out(job.problem_id).await?;
-        let options = JudgeOptions {
-            teardown: Some(teardown.clone()),
-            ..judge_options(ready, cpuset)?
-        };
+        let options = judge_options(ready, cpuset, Some(teardown))?;
         let languages = Languages::table();
         let language = languages
             .get(&job.language)

@@ -272,9 +272,15 @@ impl Worker {
     }
 }
 
-/// What a slot judges with: its supervisor, pinned to its CPU when it has one.
-fn judge_options(ready: &Ready, cpuset: Option<String>) -> anyhow::Result<JudgeOptions> {
+/// What a slot judges with: its supervisor, pinned to its CPU when it has one; with a
+/// `teardown` tracker, the judging hands its containers' removal to it and returns first.
+fn judge_options(
+    ready: &Ready,
+    cpuset: Option<String>,
+    teardown: Option<&TaskTracker>,
+) -> anyhow::Result<JudgeOptions> {
     let mut options = JudgeOptions::new(Arc::clone(&ready.supervisor));
+    options.teardown = teardown.cloned();
     options.pool = ready.pool.clone();
     options.runtime = ready.runtime.clone();
     options.cpuset = cpuset.as_deref().map(str::parse::<CpuSet>).transpose()?;

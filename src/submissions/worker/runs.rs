@@ -7,7 +7,7 @@ use tokio_util::task::TaskTracker;
 
 use super::{judge_options, keep_lease, wait_for_teardown, Ready, Worker};
 use crate::{
-    judge::{engine::JudgeOptions, languages::Languages},
+    judge::languages::Languages,
     submissions::{
         execution::{self, RunResult},
         playground,
@@ -38,10 +38,7 @@ impl Worker {
                 let language = languages
                     .get(&job.language)
                     .with_context(|| format!("unknown language {}", job.language))?;
-                let options = JudgeOptions {
-                    teardown: Some(teardown.clone()),
-                    ..judge_options(ready, cpuset)?
-                };
+                let options = judge_options(ready, cpuset, Some(teardown))?;
                 let spec = playground::spec(&self.db, lease.run_id, &job.stdin).await?;
                 execution::execute(&ready.docker, &options, language, &job.source, &spec).await
             }

@@ -76,7 +76,7 @@ impl Worker {
         cpuset: Option<String>,
     ) -> anyhow::Result<(TimeLimitMs, String)> {
         let (_scratch, package) = self.lay_out(lease.problem_id).await?;
-        let options = judge_options(ready, cpuset)?;
+        let options = judge_options(ready, cpuset, None)?;
         let derived = reference::derive(
             &ready.docker,
             &package,
