@@ -9,8 +9,8 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use serde_json::{json, Value};
 
+use super::client::{register, run, submit, wait};
 use crate::{
     config::{ServeConfig, StorageConfig},
     problems::import::{self, ImportOptions},
@@ -198,7 +198,7 @@ async fn measure(
     for (language, source) in [("python3", APLUSB_PY), ("cpp", APLUSB_CPP)] {
         for _ in 0..slots {
             let id = submit(&client, base, &token, language, source).await?;
-            wait(&client, base, &token, &id).await?;
+            wait(base, &token, &id).await?;
         }
     }
 
@@ -207,9 +207,7 @@ async fn measure(
     for _ in 0..burst {
         ids.push(submit(&client, base, &token, "python3", APLUSB_PY).await?);
     }
-    for id in &ids {
-        wait(&client, base, &token, id).await?;
-    }
+    futures::future::try_join_all(ids.iter().map(|id| wait(base, &token, id))).await?;
     let elapsed = started.elapsed().as_secs_f64();
     let burst_per_s = burst as f64 / elapsed;
     println!(
@@ -223,7 +221,7 @@ async fn measure(
         let label = format!("submit → verdict, {language}, one at a time, p50");
         let judged = latency_row(&label, samples, || async {
             let id = submit(&client, base, &token, language, source).await?;
-            wait(&client, base, &token, &id).await
+            wait(base, &token, &id).await
         })
         .await?;
         p50.push(judged);
@@ -320,108 +318,6 @@ async fn import_aplusb(
     .await
     .context("cannot import problems/aplusb (run from the repository root)")?;
     Ok(())
-}
-
-async fn register(client: &reqwest::Client, base: &str, email: &str) -> anyhow::Result<String> {
-    let response: Value = client
-        .post(format!("{base}/api/v1/auth/register"))
-        .json(&json!({ "email": email, "password": "bench password", "display_name": "bench" }))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    response["access_token"]
-        .as_str()
-        .map(str::to_owned)
-        .context("no access token")
-}
-
-async fn submit(
-    client: &reqwest::Client,
-    base: &str,
-    token: &str,
-    language: &str,
-    source: &str,
-) -> anyhow::Result<String> {
-    let response: Value = client
-        .post(format!("{base}/api/v1/submissions"))
-        .bearer_auth(token)
-        .json(&json!({ "problem": "aplusb", "language": language, "source": source }))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    response["id"]
-        .as_str()
-        .map(str::to_owned)
-        .context("no submission id")
-}
-
-/// Runs `source` on `1 2` in the playground, as a client of `POST /api/v1/runs` does: the
-/// answer comes when the run is done (200), or the run is polled (202).
-async fn run(
-    client: &reqwest::Client,
-    base: &str,
-    token: &str,
-    language: &str,
-    source: &str,
-) -> anyhow::Result<()> {
-    let answered: Value = client
-        .post(format!("{base}/api/v1/runs"))
-        .bearer_auth(token)
-        .json(&json!({ "language": language, "source": source, "stdin": "1 2\n" }))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    let run = match answered["status"] == "finished" {
-        true => answered,
-        false => {
-            let id = answered["id"].as_str().context("no run id")?;
-            until_finished(client, token, &format!("{base}/api/v1/runs/{id}")).await?
-        }
-    };
-    anyhow::ensure!(
-        run["result"]["stdout"] == "3\n",
-        "a benchmark run answered {}",
-        run["result"]
-    );
-    Ok(())
-}
-
-/// Waits for the verdict of submission `id`, which must be AC.
-async fn wait(client: &reqwest::Client, base: &str, token: &str, id: &str) -> anyhow::Result<()> {
-    let submission = until_finished(client, token, &format!("{base}/api/v1/submissions/{id}")).await?;
-    anyhow::ensure!(
-        submission["verdict"] == "AC",
-        "a benchmark submission was judged {}",
-        submission["verdict"]
-    );
-    Ok(())
-}
-
-/// Gets `url` every 10 ms (what a client watching the WebSocket would see, give or take one
-/// poll) until what it answers is `finished`, for at most 300 s; answers that.
-async fn until_finished(client: &reqwest::Client, token: &str, url: &str) -> anyhow::Result<Value> {
-    let deadline = Instant::now() + Duration::from_secs(300);
-    loop {
-        let answer: Value = client
-            .get(url)
-            .bearer_auth(token)
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        if answer["status"] == "finished" {
-            return Ok(answer);
-        }
-        anyhow::ensure!(Instant::now() < deadline, "{url} not finished in 300 s");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
 }
 
 /// Adds 100 000 judged submissions by 2 000 users over 20 problems, with their stats made the
