@@ -190,9 +190,13 @@ async fn submissions_in_flight_when_postgresql_restarts_are_each_judged_once_ove
 async fn restart_postgresql_under_load(broker: TestBroker) {
     let (app, db) = echo_app_without_rate_limit(&broker).await;
     let user = token(&app.register("steady@example.org", PASSWORD).await);
+    // Each of these takes 0.8 s or more, so that 20 of them on 2 slots (8 s) outlast the
+    // restart: with a warm pool an echo judging is ~0.15 s, and all were judged before a
+    // restart had taken effect.
+    let slow_echo = "import time\ntime.sleep(0.8)\nprint(input())\n";
     let mut accepted = Vec::new();
     for _ in 0..20 {
-        accepted.push(submit_ok(&app, &user, "echo", "python3", ECHO_PY).await);
+        accepted.push(submit_ok(&app, &user, "echo", "python3", slow_echo).await);
     }
     let mut worker = WorkerProcess::start_on(&broker, &app.database_url, 2, 3);
     wait_for_count(
