@@ -6,7 +6,11 @@ use anyhow::Context;
 use tokio::time::Instant;
 use tokio_util::task::TaskTracker;
 
-use super::{judge_options, keep_lease, wait_for_teardown, Ready, Worker, MATERIALIZE_TIME};
+use super::{
+    judge_options, keep_lease,
+    progress::{self, PROGRESS_EVERY},
+    wait_for_teardown, Ready, Worker, MATERIALIZE_TIME,
+};
 use crate::{
     judge::{
         engine::{self, Progress, Report},
@@ -79,18 +83,19 @@ impl Worker {
             .get(&job.language)
             .with_context(|| format!("unknown language {}", job.language))?;
         let total = package.test_cases.len() as i32;
-        // Only the latest step counts: those that came while the last was written are skipped.
-        let (updates, mut updates_rx) = tokio::sync::watch::channel((JudgingStatus::Compiling, 0));
+        // Only the latest step counts, written at most once per `PROGRESS_EVERY` (see `progress`).
+        let (updates, updates_rx) = tokio::sync::watch::channel((JudgingStatus::Compiling, 0));
         let writer = {
             let worker = self.clone();
             let lease = *lease;
             let job = job.clone();
-            tokio::spawn(async move {
-                while updates_rx.changed().await.is_ok() {
-                    let (status, done) = *updates_rx.borrow_and_update();
+            let write = move |(status, done)| {
+                let (worker, job) = (worker.clone(), job.clone());
+                async move {
                     let _ = worker.progress(&lease, &job, status, done, Some(total)).await;
                 }
-            })
+            };
+            tokio::spawn(progress::relay(updates_rx, PROGRESS_EVERY, write))
         };
         let source = Source::file(&language.source_file, job.source.as_bytes());
         let judged = engine::judge(&ready.docker, &package, language, &source, &options, |progress| {

@@ -14,6 +14,7 @@
 pub mod check;
 
 mod judging;
+mod progress;
 mod record;
 mod runs;
 mod slots;
