@@ -13,11 +13,13 @@
 
 mod pool;
 mod spec;
+mod supervisor;
 
 pub use pool::{remembered_in, PoolSize, Takes, WarmPool};
 pub use spec::{free_uid, SandboxSpec, PIPES_DIR, UID_LABEL};
+pub use supervisor::{read_supervisor, supervisor_path};
 
-use std::{path::PathBuf, pin::Pin, sync::Arc, time::Duration};
+use std::{pin::Pin, time::Duration};
 
 use anyhow::{bail, Context};
 use bollard::{
@@ -46,31 +48,6 @@ const LOADER_BLOCK: usize = 64 * 1024;
 
 /// Where the loader puts the supervisor; the supervisor keeps `/tmp/.coderank*` between runs.
 const SUPERVISOR_PATH: &str = "/tmp/.coderank-supervisor";
-
-/// Finds the supervisor binary: `CODERANK_SUPERVISOR`, else `coderank-supervisor` beside the
-/// running executable (where cargo builds it).
-pub fn supervisor_path(configured: Option<PathBuf>) -> anyhow::Result<PathBuf> {
-    if let Some(path) = configured {
-        return Ok(path);
-    }
-    let exe = std::env::current_exe().context("cannot find the running executable")?;
-    let sibling = exe.with_file_name("coderank-supervisor");
-    if sibling.is_file() {
-        return Ok(sibling);
-    }
-    bail!(
-        "cannot find coderank-supervisor beside {}; build it (cargo build --workspace) or set CODERANK_SUPERVISOR",
-        exe.display()
-    )
-}
-
-/// The supervisor binary's bytes, from [`supervisor_path`].
-pub fn read_supervisor(configured: Option<PathBuf>) -> anyhow::Result<Arc<[u8]>> {
-    let path = supervisor_path(configured)?;
-    let bytes =
-        std::fs::read(&path).with_context(|| format!("cannot read the supervisor {}", path.display()))?;
-    Ok(bytes.into())
-}
 
 type Output = StreamReader<Pin<Box<dyn Stream<Item = std::io::Result<bytes::Bytes>> + Send>>, bytes::Bytes>;
 
