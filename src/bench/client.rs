@@ -12,14 +12,8 @@ use tokio_tungstenite::tungstenite::{client::IntoClientRequest, http::HeaderValu
 const WAIT_TIME: Duration = Duration::from_secs(300);
 
 pub async fn register(client: &reqwest::Client, base: &str, email: &str) -> anyhow::Result<String> {
-    let response: Value = client
-        .post(format!("{base}/api/v1/auth/register"))
-        .json(&json!({ "email": email, "password": "bench password", "display_name": "bench" }))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
+    let body = json!({ "email": email, "password": "bench password", "display_name": "bench" });
+    let response = post(client.post(format!("{base}/api/v1/auth/register")), &body).await?;
     response["access_token"]
         .as_str()
         .map(str::to_owned)
@@ -33,15 +27,14 @@ pub async fn submit(
     language: &str,
     source: &str,
 ) -> anyhow::Result<String> {
-    let response: Value = client
-        .post(format!("{base}/api/v1/submissions"))
-        .bearer_auth(token)
-        .json(&json!({ "problem": "aplusb", "language": language, "source": source }))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
+    let body = json!({ "problem": "aplusb", "language": language, "source": source });
+    let response = post(
+        client
+            .post(format!("{base}/api/v1/submissions"))
+            .bearer_auth(token),
+        &body,
+    )
+    .await?;
     response["id"]
         .as_str()
         .map(str::to_owned)
@@ -57,15 +50,12 @@ pub async fn run(
     language: &str,
     source: &str,
 ) -> anyhow::Result<()> {
-    let answered: Value = client
-        .post(format!("{base}/api/v1/runs"))
-        .bearer_auth(token)
-        .json(&json!({ "language": language, "source": source, "stdin": "1 2\n" }))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
+    let body = json!({ "language": language, "source": source, "stdin": "1 2\n" });
+    let answered = post(
+        client.post(format!("{base}/api/v1/runs")).bearer_auth(token),
+        &body,
+    )
+    .await?;
     let run = match answered["status"] == "finished" {
         true => answered,
         false => {
@@ -113,6 +103,17 @@ pub async fn wait(base: &str, token: &str, id: &str) -> anyhow::Result<()> {
         submission["verdict"]
     );
     Ok(())
+}
+
+/// Sends `request` with the JSON `body`; answers the JSON of a 2xx response.
+async fn post(request: reqwest::RequestBuilder, body: &Value) -> anyhow::Result<Value> {
+    Ok(request
+        .json(body)
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?)
 }
 
 /// Gets `url` every 10 ms until what it answers is `finished`, for at most [`WAIT_TIME`];

@@ -22,6 +22,22 @@ pub struct Job {
     pub source: String,
 }
 
+/// Whose submission a judging is: what a notification about its progress names.
+#[derive(Clone, Copy, Debug)]
+pub struct Watched {
+    pub submission_id: Uuid,
+    pub user_id: Uuid,
+}
+
+impl Job {
+    pub fn watched(&self) -> Watched {
+        Watched {
+            submission_id: self.submission_id,
+            user_id: self.user_id,
+        }
+    }
+}
+
 pub async fn job(db: &PgPool, judging_id: Uuid) -> sqlx::Result<Job> {
     sqlx::query_as!(
         Job,

@@ -74,7 +74,7 @@ impl Worker {
         teardown: &TaskTracker,
     ) -> anyhow::Result<Report> {
         let job = judgings::job(&self.db, lease.judging_id).await?;
-        self.progress(lease, &job, JudgingStatus::Compiling, 0, None)
+        self.progress(lease, job.watched(), JudgingStatus::Compiling, 0, None)
             .await?;
         let (_scratch, package) = self.lay_out(job.problem_id).await?;
         let options = judge_options(ready, cpuset, Some(teardown))?;
@@ -88,11 +88,11 @@ impl Worker {
         let writer = {
             let worker = self.clone();
             let lease = *lease;
-            let job = job.clone();
+            let watched = job.watched();
             let write = move |(status, done)| {
-                let (worker, job) = (worker.clone(), job.clone());
+                let worker = worker.clone();
                 async move {
-                    let _ = worker.progress(&lease, &job, status, done, Some(total)).await;
+                    let _ = worker.progress(&lease, watched, status, done, Some(total)).await;
                 }
             };
             tokio::spawn(progress::relay(updates_rx, PROGRESS_EVERY, write))

@@ -6,7 +6,7 @@ use super::Worker;
 use crate::{
     judge::{engine::Report, verdict::Verdict},
     submissions::{
-        judgings::{self, Finished, Job},
+        judgings::{self, Finished, Watched},
         leaderboard,
         queue::{self, Lease},
         records::{self, JudgingStatus},
@@ -18,7 +18,7 @@ impl Worker {
     pub(super) async fn progress(
         &self,
         lease: &Lease,
-        job: &Job,
+        watched: Watched,
         status: JudgingStatus,
         done: i32,
         total: Option<i32>,
@@ -30,7 +30,7 @@ impl Worker {
             .execute(&mut *transaction)
             .await?;
         if judgings::progress(&mut transaction, lease, status, done, total).await? {
-            records::notify(&mut *transaction, job.submission_id, job.user_id).await?;
+            records::notify(&mut *transaction, watched.submission_id, watched.user_id).await?;
         }
         transaction.commit().await?;
         Ok(())
