@@ -350,6 +350,7 @@ fn directory_name(root: &Path) -> String {
         .unwrap_or_default()
 }
 
+mod errors;
 mod files;
 mod groups;
 mod limits;
@@ -357,9 +358,10 @@ mod model;
 pub mod statement;
 #[cfg(test)]
 mod tests;
+mod validator;
 
-pub use files::TESTLIB_MARKER;
-use files::{read_optional_text, read_submissions, read_test_cases, read_validation};
+pub use errors::*;
+use files::{read_optional_text, read_submissions, read_test_cases};
 pub use groups::{
     legacy_max, Aggregation, GroupItem, GroupRules, LegacyRules, ModernRules, ScoreAggregation, Scoring,
     TestGroup, VerdictAggregation,
@@ -368,3 +370,5 @@ use groups::{read_groups, GroupContext, RawLegacyGrading};
 use limits::{read_limits, read_time_limit};
 pub use model::*;
 use statement::read_statements;
+use validator::read_validation;
+pub use validator::TESTLIB_MARKER;

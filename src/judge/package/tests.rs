@@ -1,9 +1,6 @@
 //! Tests of package reading, on small packages built in temporary directories.
 
-use super::{
-    files::{file_name_lossy, is_testlib_include},
-    *,
-};
+use super::{files::file_name_lossy, validator::is_testlib_include, *};
 use crate::judge::{checker::default_validator::FlagError, verdict::Verdict};
 
 /// A throwaway package directory with helpers to fill it.
