@@ -106,6 +106,26 @@ for lang in langs:
     if not ok:
         failed.append(lid)
 
+# The headers an image precompiled for a language's compile command: each must still be
+# used by the command exactly as the table writes it (GCC silently ignores a PCH built with
+# other flags, and compiles then only get slower). `-H` prints "! <file>.gch" first if so.
+PRECOMPILED = {"cpp": ["bits/stdc++.h", "iostream"]}
+for lang in langs:
+    lid = lang["id"]
+    if only and lid not in only:
+        continue
+    for header in PRECOMPILED.get(lid, []):
+        sf = lang["source_file"]
+        script = (f"printf '#include <{header}>\\nint main() {{ return 0; }}\\n' > {shlex.quote(sf)}\n"
+                  f"{q(lang['compile'] + ['-H'])} 2>&1 >/dev/null | head -n 1\n")
+        p = subprocess.run(DOCKER_RUN + [lang["image"], "sh", "-c", script],
+                           stdin=subprocess.DEVNULL, capture_output=True)
+        first = p.stdout.decode(errors="replace").strip()
+        ok = first.startswith("! ") and first.endswith(".gch")
+        print(f"{lid:<11} {'ok' if ok else 'FAIL':<6} <{header}> precompiled: {first or p.stderr.decode(errors='replace').strip()[:300]}")
+        if not ok:
+            failed.append(f"{lid}:<{header}>")
+
 if failed:
     print(f"FAILED: {' '.join(failed)}")
     sys.exit(1)
