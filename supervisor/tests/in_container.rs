@@ -209,9 +209,16 @@ fn an_infinite_loop_ends_at_the_cpu_limit() {
         output.result
     );
     // Stopped at the limit, not at some multiple of it. (The kernel counts RLIMIT_CPU with its
-    // own clock; under load rusage may report somewhat less than the limit at SIGXCPU.)
+    // own clock; under load rusage may report somewhat less than the limit at SIGXCPU.) Two
+    // stops race, both at the limit: the kernel's SIGXCPU (RLIMIT_CPU) and the supervisor's
+    // SIGKILL once its sampling of the cgroup's counter sees the limit passed; either may come
+    // first (a CI run saw SIGKILL at 1001 ms).
     assert!(output.result.cpu_ms < 1500, "{:?}", output.result);
-    assert_eq!(output.result.signal, Some(libc::SIGXCPU), "{:?}", output.result);
+    assert!(
+        matches!(output.result.signal, Some(libc::SIGXCPU | libc::SIGKILL)),
+        "{:?}",
+        output.result
+    );
 }
 
 #[test]
