@@ -113,3 +113,42 @@ pub(super) fn parse_hex_float(token: &[u8]) -> Option<f64> {
     }
     Some(if negative { -value } else { value })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn float_parsing_matches_strtod_on_whole_tokens() {
+        let ok: [(&str, f64); 10] = [
+            ("0", 0.0),
+            ("-0.0", 0.0),
+            (".5", 0.5),
+            ("5.", 5.0),
+            ("+2e3", 2000.0),
+            ("1E-2", 0.01),
+            ("0x1F", 31.0),
+            ("0x.1", 0.0625),
+            ("-0x1p+4", -16.0),
+            ("1e-400", 0.0),
+        ];
+        for (text, value) in ok {
+            assert_eq!(parse_c_float(text.as_bytes()), Some(value), "{text}");
+        }
+        for text in [
+            "", ".", "e5", "1e", "1e+", "--1", "1.2.3", "0x", "0xg", "0x1p", "0x1.8q", "inf", "nan", "1_000",
+            " 1",
+        ] {
+            assert_eq!(parse_c_float(text.as_bytes()), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn long_hexadecimal_mantissas_keep_their_magnitude() {
+        let v = parse_c_float(b"0x123456789abcdef0123p0").expect("hex float");
+        let expected = 0x1234_5678_9abc_def0_u64 as f64 * 4096.0 + 291.0;
+        assert!((v - expected).abs() / expected < 1e-15, "{v} vs {expected}");
+        assert_eq!(parse_c_float(b"0x1p99999"), None);
+        assert_eq!(parse_c_float(b"0x1p-99999"), Some(0.0));
+    }
+}

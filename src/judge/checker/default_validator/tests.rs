@@ -1,4 +1,6 @@
-//! Tests of the default validator: flags, tokens, numbers within tolerance, C float parsing.
+//! Tests of the default validator: flags, whitespace, tokens and case, missing and extra
+//! output, messages, scale; floats under a tolerance in `tests/floats.rs` (C float parsing is
+//! tested beside the parser).
 
 use super::*;
 
@@ -302,134 +304,6 @@ fn extra_tokens_are_wrong_answer_trailing_output() {
     assert_eq!(message("", "x", ""), "wrong answer: line 1: trailing output 'x'");
 }
 
-// --- floats ---
-
-#[test]
-fn absolute_tolerance_accepts_values_within_it() {
-    let f = "float_absolute_tolerance 0.01";
-    assert!(accepted("1.00", "1.009", f));
-    assert!(accepted("1.00", "0.995", f));
-    // 1.01 - 1.00 is 0.010000000000000009 in binary floating point, just
-    // over the limit, exactly as in problemtools' double arithmetic.
-    assert!(!accepted("1.00", "1.01", f));
-    assert!(accepted("100", "99.991", f));
-    assert!(!accepted("1.00", "1.02", f));
-}
-
-#[test]
-fn relative_tolerance_is_relative_to_the_judge_value() {
-    let f = "float_relative_tolerance 0.01";
-    assert!(accepted("100", "101", f));
-    assert!(accepted("100", "99", f));
-    assert!(!accepted("100", "101.5", f));
-    // 1% of the judge's 1 is 0.01, even though 1% of the team's 1.02 is larger.
-    assert!(!accepted("1", "1.0101", f));
-}
-
-#[test]
-fn either_tolerance_is_enough() {
-    let f = "float_absolute_tolerance 1e-6 float_relative_tolerance 1e-6";
-    assert!(accepted("1e9", "1000000500", f)); // relative
-    assert!(accepted("0", "0.0000005", f)); // absolute
-    assert!(!accepted("0", "0.00001", f));
-}
-
-#[test]
-fn float_tolerance_accepts_by_either_measure() {
-    assert!(accepted("1000", "1000.5", "float_tolerance 0.001"));
-    assert!(accepted("0.0001", "0.0009", "float_tolerance 0.001"));
-    assert!(!accepted("0.0001", "0.0012", "float_tolerance 0.001"));
-}
-
-#[test]
-fn with_only_a_relative_tolerance_zero_must_be_exact() {
-    let f = "float_relative_tolerance 0.5";
-    assert!(accepted("0", "0.0", f));
-    assert!(accepted("0", "-0", f));
-    assert!(!accepted("0", "1e-300", f));
-}
-
-#[test]
-fn float_formats_are_interchangeable_when_a_tolerance_is_set() {
-    let f = "float_tolerance 1e-9";
-    for team in ["1", "1.0", "1.", "+1", "1e0", "10E-1", "0x1", "0x1p0", "0X.8P1"] {
-        assert!(accepted("1.000", team, f), "{team}");
-    }
-    assert!(accepted("-0.5", "-.5", f));
-}
-
-#[test]
-fn a_hexadecimal_judge_token_is_a_float() {
-    assert!(accepted("0x10", "16", "float_absolute_tolerance 0"));
-    assert!(accepted("0x1.8p3", "12", "float_absolute_tolerance 0"));
-    assert!(accepted("-0x1p-2", "-0.25", "float_absolute_tolerance 0"));
-}
-
-#[test]
-fn the_team_token_must_be_a_float_when_the_judge_token_is() {
-    let f = "float_tolerance 1e-6";
-    assert_eq!(
-        message("1.5", "abc", f),
-        "wrong answer: line 1: expected a number like '1.5', got 'abc'"
-    );
-    for team in [
-        "nan",
-        "NaN",
-        "inf",
-        "-infinity",
-        "1e999",
-        "1.5x",
-        "1,5",
-        "0x",
-        "0x1p",
-        "",
-    ] {
-        assert!(!accepted("1.5", team, f), "{team:?}");
-    }
-}
-
-#[test]
-fn judge_nan_and_inf_are_compared_as_strings() {
-    let f = "float_tolerance 1e-6";
-    assert!(accepted("nan", "NaN", f));
-    assert!(accepted("inf", "INF", f));
-    assert!(!accepted("inf", "infinity", f));
-    assert!(!accepted("nan", "0", f));
-    // 1e999 overflows to infinity, so it is not a float either.
-    assert!(accepted("1e999", "1E999", f));
-    assert!(!accepted("1e999", "1e998", f));
-}
-
-#[test]
-fn non_float_judge_tokens_are_compared_as_strings_even_with_a_tolerance() {
-    let f = "float_tolerance 1e-6";
-    assert!(accepted("YES 1.0", "yes 1.0000001", f));
-    assert!(!accepted("YES 1.0", "YES! 1.0", f));
-    assert!(!accepted("Yes", "yes", &format!("case_sensitive {f}")));
-}
-
-#[test]
-fn a_float_mismatch_message_shows_tokens_difference_and_tolerances() {
-    let msg = message("1\n2.5\n", "1\n2.75\n", "float_absolute_tolerance 0.1");
-    assert_eq!(
-        msg,
-        "wrong answer: line 2: expected '2.5', got '2.75' (difference 2.5e-1; absolute tolerance 1e-1)"
-    );
-}
-
-#[test]
-fn an_overflowing_difference_is_rejected() {
-    assert!(!accepted("1e308", "-1e308", "float_tolerance 1e300"));
-}
-
-#[test]
-fn tolerance_applies_per_token_across_many_tokens() {
-    let judge = "0.333333 0.666667 1.000000";
-    let team = "0.3333334 0.6666665 0.9999999";
-    assert!(accepted(judge, team, "float_absolute_tolerance 1e-6"));
-    assert!(!accepted(judge, team, "float_absolute_tolerance 1e-8"));
-}
-
 // --- messages ---
 
 #[test]
@@ -479,38 +353,4 @@ fn multi_megabyte_outputs_are_validated() {
     }
 }
 
-// --- float parsing ---
-
-#[test]
-fn float_parsing_matches_strtod_on_whole_tokens() {
-    let ok: [(&str, f64); 10] = [
-        ("0", 0.0),
-        ("-0.0", 0.0),
-        (".5", 0.5),
-        ("5.", 5.0),
-        ("+2e3", 2000.0),
-        ("1E-2", 0.01),
-        ("0x1F", 31.0),
-        ("0x.1", 0.0625),
-        ("-0x1p+4", -16.0),
-        ("1e-400", 0.0),
-    ];
-    for (text, value) in ok {
-        assert_eq!(parse_c_float(text.as_bytes()), Some(value), "{text}");
-    }
-    for text in [
-        "", ".", "e5", "1e", "1e+", "--1", "1.2.3", "0x", "0xg", "0x1p", "0x1.8q", "inf", "nan", "1_000",
-        " 1",
-    ] {
-        assert_eq!(parse_c_float(text.as_bytes()), None, "{text:?}");
-    }
-}
-
-#[test]
-fn long_hexadecimal_mantissas_keep_their_magnitude() {
-    let v = parse_c_float(b"0x123456789abcdef0123p0").expect("hex float");
-    let expected = 0x1234_5678_9abc_def0_u64 as f64 * 4096.0 + 291.0;
-    assert!((v - expected).abs() / expected < 1e-15, "{v} vs {expected}");
-    assert_eq!(parse_c_float(b"0x1p99999"), None);
-    assert_eq!(parse_c_float(b"0x1p-99999"), Some(0.0));
-}
+mod floats;
