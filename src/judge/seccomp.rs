@@ -93,7 +93,9 @@ mod tests {
                 "{needed} is refused"
             );
         }
-        // socket() only for AF_UNIX, AF_INET, AF_INET6 and AF_NETLINK: never AF_ALG (38).
+        // socket() only for AF_UNIX; every other family gets the default EPERM. AF_INET, AF_INET6
+        // and AF_NETLINK included: their buffers (loopback TCP and UDP, netlink to itself) are not
+        // charged to a cgroup v1 memory limit. Never AF_ALG (38).
         let families: Vec<u64> = profile["syscalls"]
             .as_array()
             .expect("rules")
@@ -105,7 +107,7 @@ mod tests {
             })
             .filter_map(|rule| rule["args"][0]["value"].as_u64())
             .collect();
-        assert_eq!(families, vec![1, 2, 10, 16]);
+        assert_eq!(families, vec![1]);
         assert!(!allowed.contains(&"socket"), "socket is allowed for every family");
     }
 

@@ -9,8 +9,8 @@
 //! memory is sampled while the program runs (see `watch`) and once more after it, and the
 //! kernel's own limit on the container stops anything faster than a sample.
 //!
-//! cgroup v1 (`cpuacct.usage`, `memory.stat`, `memory.oom_control`) and v2 (`cpu.stat`,
-//! `memory.stat`, `memory.events`) are both read; the parsers are pure functions, tested on
+//! cgroup v1 (`cpuacct.usage`, `memory.stat`, `memory.kmem.usage_in_bytes`,
+//! `memory.oom_control`) and v2 (`cpu.stat`, `memory.stat`, `memory.events`) are both read; the parsers are pure functions, tested on
 //! files recorded from each.
 
 use std::{fs, io, os::unix::fs::FileExt, path::Path};
@@ -24,6 +24,8 @@ pub struct Cgroup {
     cpu: fs::File,
     /// `memory.stat` (v1 and v2 name their fields differently).
     memory: fs::File,
+    /// v1 `memory.kmem.usage_in_bytes`: v1's `memory.stat` has no kernel memory field.
+    kmem: Option<fs::File>,
     /// v1 `memory.oom_control` or v2 `memory.events`: the count of OOM kills.
     oom: Option<fs::File>,
     version: Version,
@@ -35,17 +37,20 @@ pub enum Version {
     V2,
 }
 
-/// Memory a run can be charged for: anonymous memory of its processes, and shared memory (the
-/// files of tmpfs mounts, System V and POSIX shared memory), in bytes.
+/// Memory a run can be charged for, in bytes: anonymous memory of its processes, shared memory
+/// (the files of tmpfs mounts, System V and POSIX shared memory), and the kernel's memory
+/// charged to the cgroup (socket and pipe buffers, System V message queues, page tables, kernel
+/// stacks): a program can keep its data in the kernel's buffers as well as in its heap.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Memory {
     pub anon: u64,
     pub shmem: u64,
+    pub kernel: u64,
 }
 
 impl Memory {
     pub fn total(&self) -> u64 {
-        self.anon.saturating_add(self.shmem)
+        self.anon.saturating_add(self.shmem).saturating_add(self.kernel)
     }
 }
 
@@ -61,6 +66,7 @@ impl Cgroup {
             return Some(Self {
                 cpu: fs::File::open(root.join("cpu.stat")).ok()?,
                 memory: fs::File::open(root.join("memory.stat")).ok()?,
+                kmem: None,
                 oom: fs::File::open(root.join("memory.events")).ok(),
                 version: Version::V2,
             });
@@ -73,6 +79,7 @@ impl Cgroup {
         Some(Self {
             cpu: fs::File::open(cpuacct).ok()?,
             memory: fs::File::open(root.join("memory/memory.stat")).ok()?,
+            kmem: fs::File::open(root.join("memory/memory.kmem.usage_in_bytes")).ok(),
             oom: fs::File::open(root.join("memory/memory.oom_control")).ok(),
             version: Version::V1,
         })
@@ -88,10 +95,16 @@ impl Cgroup {
         .ok_or_else(|| io::Error::other("unreadable cgroup CPU usage"))
     }
 
-    /// Anonymous and shared memory charged to the cgroup now.
+    /// Anonymous, shared and kernel memory charged to the cgroup now.
     pub fn memory(&self) -> io::Result<Memory> {
         let text = read(&self.memory)?;
-        parse_memory(&text, self.version).ok_or_else(|| io::Error::other("unreadable memory.stat"))
+        let mut memory =
+            parse_memory(&text, self.version).ok_or_else(|| io::Error::other("unreadable memory.stat"))?;
+        if let Some(kmem) = &self.kmem {
+            memory.kernel = parse_v1_kmem(&read(kmem)?)
+                .ok_or_else(|| io::Error::other("unreadable memory.kmem.usage_in_bytes"))?;
+        }
+        Ok(memory)
     }
 
     /// How many processes the kernel's OOM killer has killed in the cgroup so far.
@@ -127,16 +140,35 @@ fn parse_v2_cpu(text: &str) -> Option<u64> {
 }
 
 /// `memory.stat`: v1 counts the cgroup's own pages as `rss` and `shmem` (`total_*` adds its
-/// descendants, which a container's cgroup has none of); v2 names them `anon` and `shmem`.
+/// descendants, which a container's cgroup has none of), and its kernel memory in a file of its
+/// own (`kernel` is left 0 here); v2 names them `anon` and `shmem`, and counts kernel memory as
+/// `kernel` (slab, stacks, page tables, ...; summed from those before Linux 5.18) plus `sock`
+/// (network buffers, charged apart).
 fn parse_memory(text: &str, version: Version) -> Option<Memory> {
-    let (anon, shmem) = match version {
+    let (anon, shmem, kernel) = match version {
         Version::V1 => (
             field(text, "total_rss").or_else(|| field(text, "rss"))?,
             field(text, "total_shmem").or_else(|| field(text, "shmem"))?,
+            0,
         ),
-        Version::V2 => (field(text, "anon")?, field(text, "shmem")?),
+        Version::V2 => {
+            let parts = ["kernel_stack", "pagetables", "percpu", "vmalloc", "slab"];
+            let kernel = field(text, "kernel")
+                .unwrap_or_else(|| parts.iter().filter_map(|name| field(text, name)).sum());
+            let sock = field(text, "sock").unwrap_or(0);
+            (
+                field(text, "anon")?,
+                field(text, "shmem")?,
+                kernel.saturating_add(sock),
+            )
+        }
     };
-    Some(Memory { anon, shmem })
+    Some(Memory { anon, shmem, kernel })
+}
+
+/// v1 `memory.kmem.usage_in_bytes`: one number, bytes.
+fn parse_v1_kmem(text: &str) -> Option<u64> {
+    text.trim().parse().ok()
 }
 
 #[cfg(test)]
@@ -161,9 +193,11 @@ mod tests {
             parse_memory(V1_MEMORY_STAT, Version::V1),
             Some(Memory {
                 anon: 319_488,
-                shmem: 0
+                shmem: 0,
+                kernel: 0
             })
         );
+        assert_eq!(parse_v1_kmem("921600\n"), Some(921_600));
         let with_file = parse_memory(V1_MEMORY_STAT_WITH_FILE, Version::V1).expect("parses");
         assert_eq!(with_file.shmem, 2 << 20, "a tmpfs file counts as memory");
         assert_eq!(field(V1_OOM_CONTROL, "oom_kill"), Some(3));
@@ -175,7 +209,24 @@ mod tests {
         let memory = parse_memory(V2_MEMORY_STAT, Version::V2).expect("parses");
         assert_eq!(memory.anon, 1_204_224);
         assert_eq!(memory.shmem, 64 << 20, "a tmpfs file is shared memory");
+        assert_eq!(memory.kernel, 393_216);
         assert_eq!(field(V2_MEMORY_EVENTS, "oom_kill"), Some(1));
+    }
+
+    #[test]
+    fn kernel_memory_counts_network_buffers_and_is_summed_where_the_kernel_has_no_total() {
+        let with_sock = V2_MEMORY_STAT.replace("sock 0", "sock 8192");
+        let memory = parse_memory(&with_sock, Version::V2).expect("parses");
+        assert_eq!(
+            memory.kernel,
+            393_216 + 8192,
+            "socket buffers are charged apart from `kernel`"
+        );
+        // Before Linux 5.18 there is no `kernel` line, only its parts.
+        let old = "anon 4096\nkernel_stack 16384\npagetables 8192\npercpu 0\nsock 0\nshmem 0\nslab 65536\n";
+        let memory = parse_memory(old, Version::V2).expect("parses");
+        assert_eq!(memory.kernel, 16_384 + 8192 + 65_536);
+        assert_eq!(memory.total(), 4096 + 16_384 + 8192 + 65_536);
     }
 
     #[test]
@@ -188,7 +239,10 @@ mod tests {
         let cgroup = Cgroup::open_at(&root).expect("a v2 cgroup");
         assert_eq!(cgroup.version, Version::V2);
         assert_eq!(cgroup.cpu_ns().expect("cpu"), 1_534_067_000);
-        assert_eq!(cgroup.memory().expect("memory").total(), 1_204_224 + (64 << 20));
+        assert_eq!(
+            cgroup.memory().expect("memory").total(),
+            1_204_224 + (64 << 20) + 393_216
+        );
         assert_eq!(cgroup.oom_kills(), Some(1));
         fs::remove_dir_all(&root).expect("clean");
 
@@ -198,9 +252,11 @@ mod tests {
         fs::write(root.join("cpu,cpuacct/cpuacct.usage"), "42\n").expect("write");
         fs::write(root.join("memory/memory.stat"), V1_MEMORY_STAT).expect("write");
         fs::write(root.join("memory/memory.oom_control"), V1_OOM_CONTROL).expect("write");
+        fs::write(root.join("memory/memory.kmem.usage_in_bytes"), "921600\n").expect("write");
         let cgroup = Cgroup::open_at(&root).expect("a v1 cgroup");
         assert_eq!(cgroup.version, Version::V1);
         assert_eq!(cgroup.cpu_ns().expect("cpu"), 42);
+        assert_eq!(cgroup.memory().expect("memory").total(), 319_488 + 921_600);
         assert_eq!(cgroup.oom_kills(), Some(3));
         fs::remove_dir_all(&root).expect("clean");
     }

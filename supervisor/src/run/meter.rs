@@ -2,13 +2,14 @@
 //! memory limit (see [`super::cgroup`] for what is counted and why it is the whole run).
 //!
 //! A run's CPU time is the growth of the cgroup's CPU counter less the supervisor's own CPU
-//! time meanwhile; its memory is the growth of the cgroup's anonymous and shared memory less
-//! the supervisor's own growth meanwhile (the output it holds). Both are sampled while the
+//! time meanwhile; its memory is the growth of the cgroup's anonymous, shared and kernel memory
+//! less the supervisor's own growth meanwhile (the output it holds). Both are sampled while the
 //! program runs (the watch loop wakes for it), every [`SAMPLE_EVERY`], and more often as its
 //! memory nears the limit (down to every [`SAMPLE_NEAR_LIMIT`]), so that even memory that passes
 //! the limit for a few milliseconds (a file written until its tmpfs is full, then deleted) is
-//! seen. Once the run's processes are gone, its CPU time is read once more and its memory is
-//! what it left in the tmpfs mounts (every process is dead, so nothing else of it remains).
+//! seen. Once the run's processes are gone, its CPU time and memory are read once more: what
+//! outlives them (files in the tmpfs mounts, System V message queues and shared memory) is the
+//! run's too, until the clean-up removes it.
 //!
 //! The starting point is read between runs ([`Baseline::read`], while the last answer travels
 //! to the worker), not on the way to starting the program: a test of a trivial program costs
@@ -133,7 +134,7 @@ impl Own {
 
 /// The cgroup's memory between runs, read once and then followed cheaply: after a clean-up the
 /// container holds only the supervisor, `/work` and the supervisor's own files, so between runs
-/// the cgroup's anonymous and shared memory changes only as the supervisor's own does. Reading
+/// the cgroup's anonymous, shared and kernel memory changes only as the supervisor's own does. Reading
 /// `memory.stat` costs the kernel about as much as the rest of a trivial test's supervision, so
 /// it is read again only when something else may have changed (see `Runner::prepare`).
 #[derive(Debug, Clone, Copy)]
@@ -251,10 +252,12 @@ impl<'a> Meter<'a> {
         self.passed()
     }
 
-    /// Once every process of the run is gone: its CPU time once more, and the files it left in
-    /// the memory tmpfs mounts (all that can remain of its memory).
+    /// Once every process of the run is gone: its CPU time once more, and the memory it left
+    /// behind (files in the memory tmpfs mounts, System V objects), which a run too short to be
+    /// sampled would otherwise hide.
     pub fn finish(&mut self) {
         self.read_cpu();
+        self.read_memory();
         let (files, full) = self.own.files();
         self.files_full = full;
         self.peak_bytes = self.peak_bytes.max(files.saturating_sub(self.start.files));

@@ -91,6 +91,30 @@ fn a_memory_bomb_ends_at_the_memory_limit() {
 }
 
 #[test]
+fn memory_kept_in_the_kernel_s_buffers_is_the_program_s_memory() {
+    // Socket buffers and System V message queues are charged to the cgroup as kernel memory,
+    // not as the heap: 320 MiB there passes a 256 MiB limit as surely as a heap would.
+    let mut sandbox = compiled(1024);
+    for stash in ["sockets", "queues"] {
+        let over = test(&mut sandbox, &format!("{stash} 320"));
+        assert_eq!(
+            over.result.termination,
+            Termination::MemoryLimit,
+            "{stash}: {:?}",
+            over.result
+        );
+        let within = test(&mut sandbox, &format!("{stash} 48"));
+        assert_eq!(stdout(&within), "48", "{stash}: {:?}", within.result);
+        assert_eq!(within.result.termination, Termination::Exited);
+        assert!(
+            within.result.peak_kb >= 48 * 1024,
+            "{stash}: 48 MiB kept in the kernel, {} KiB counted",
+            within.result.peak_kb
+        );
+    }
+}
+
+#[test]
 fn an_output_flood_ends_at_the_output_limit() {
     let mut sandbox = compiled(512);
     let output = test(&mut sandbox, "flood");

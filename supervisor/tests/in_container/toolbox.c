@@ -11,6 +11,7 @@
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/shm.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -86,6 +87,33 @@ int main(void) {
         shmget(0xC0DE, 4096, IPC_CREAT | 0600);
         msgget(0xC0DE, IPC_CREAT | 0600);
         puts(stale ? "stale" : "fresh");
+    }
+    else if (!strcmp(word, "sockets")) {
+        /* n MiB kept in the kernel's buffers of unix socket pairs, none of it in the heap, for
+         * long enough to be sampled (as are the queues below). */
+        static char chunk[1 << 16];
+        long kept = 0;
+        while (kept < (n << 20)) {
+            int pair[2];
+            if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, pair) != 0) break;
+            ssize_t wrote;
+            while (kept < (n << 20) && (wrote = write(pair[0], chunk, sizeof chunk)) > 0) kept += wrote;
+        }
+        printf("%ld\n", kept >> 20);
+        usleep(30000);
+    }
+    else if (!strcmp(word, "queues")) {
+        /* n MiB kept in System V message queues, which outlive the process. */
+        static struct { long type; char text[8000]; } message = {1, {0}};
+        long kept = 0;
+        while (kept < (n << 20)) {
+            int queue = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+            if (queue < 0) break;
+            while (kept < (n << 20) && msgsnd(queue, &message, sizeof message.text, IPC_NOWAIT) == 0)
+                kept += sizeof message.text;
+        }
+        printf("%ld\n", kept >> 20);
+        usleep(30000);
     }
     else if (!strcmp(word, "recurse")) { printf("%ld\n", recurse(n)); }
     else if (!strcmp(word, "fill")) {
