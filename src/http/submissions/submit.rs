@@ -13,7 +13,7 @@ use crate::{
         AppState,
     },
     judge::languages::Languages,
-    problems::view::{self as problem_view, Audience},
+    problems::view::{self as problem_view, Audience, ViewError},
     submissions::records::{self, JudgingStatus},
 };
 
@@ -72,9 +72,16 @@ pub(super) async fn submit(
     let audience = Audience {
         admin: current.user.role == Role::Admin,
     };
+    // Only "no such problem" is a 404: a database that is busy or down is the server's
+    // answer (503 busy, retried by clients), never a claim that the problem does not exist.
     let problem = problem_view::visible(&state.db, audience, &request.problem)
         .await
-        .map_err(|_| AppError::NotFound(format!("no published problem {:?}", request.problem)))?;
+        .map_err(|err| match err {
+            ViewError::NotFound(_) => {
+                AppError::NotFound(format!("no published problem {:?}", request.problem))
+            }
+            other => AppError::from(other),
+        })?;
     // Only an admin reaches an unpublished problem, which may not have its time limit yet.
     if problem.time_limit_ms.is_none() {
         return Err(AppError::Conflict(crate::problems::time_limits::unpublishable(

@@ -7,7 +7,7 @@ use super::{
     count, echo_problem, finished, import_sample, submit, submit_ok, token, APLUSB_PY, APLUSB_PY_WRONG,
     ECHO_PY, PASSWORD,
 };
-use crate::helpers::{spawn_app, AppOptions};
+use crate::helpers::{fresh_database, services, spawn_app, AppOptions};
 
 #[tokio::test]
 async fn an_accepted_python_submission_is_judged_by_the_worker_in_the_app() {
@@ -155,4 +155,38 @@ async fn bad_submissions_get_a_clear_4xx_and_store_nothing() {
     );
     assert_eq!(count(&db, "SELECT count(*) FROM submissions").await, 11);
     assert_eq!(count(&db, "SELECT count(*) FROM judge_jobs").await, 11);
+}
+
+#[tokio::test]
+async fn a_database_failure_while_finding_the_problem_is_a_server_error_not_a_404() {
+    // Every connection of the app gives up waiting for a lock after 300 ms, so a lock held on
+    // `problems` makes the problem's lookup fail the way a busy or broken database does.
+    let database = fresh_database(&services()).await;
+    let app = spawn_app(AppOptions {
+        database_url: Some(format!("{database}?options=-c%20lock_timeout%3D300")),
+        ..AppOptions::default()
+    })
+    .await;
+    let admin = app.admin_token("root@example.org", PASSWORD).await;
+    echo_problem(&app, &admin, "echo", true).await;
+    let user = token(&app.register("locked@example.org", PASSWORD).await);
+    let db = app.db().await;
+    let mut lock = db.begin().await.expect("begin");
+    sqlx::query("LOCK TABLE problems IN ACCESS EXCLUSIVE MODE")
+        .execute(&mut *lock)
+        .await
+        .expect("lock");
+    let response = submit(&app, &user, "echo", "python3", ECHO_PY).await;
+    let status = response.status();
+    let body: Value = response.json().await.expect("JSON");
+    assert!(status.is_server_error(), "{status} {body}");
+    assert_ne!(body["error"]["code"], "not_found", "the problem exists: {body}");
+    lock.rollback().await.expect("unlock");
+    assert_eq!(count(&db, "SELECT count(*) FROM submissions").await, 0);
+    let response = submit(&app, &user, "echo", "python3", ECHO_PY).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::ACCEPTED,
+        "and once the lock is gone, it lands"
+    );
 }
