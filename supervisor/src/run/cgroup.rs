@@ -10,8 +10,8 @@
 //! kernel's own limit on the container stops anything faster than a sample.
 //!
 //! cgroup v1 (`cpuacct.usage`, `memory.stat`, `memory.kmem.usage_in_bytes`,
-//! `memory.oom_control`) and v2 (`cpu.stat`, `memory.stat`, `memory.events`) are both read; the parsers are pure functions, tested on
-//! files recorded from each.
+//! `memory.oom_control`) and v2 (`cpu.stat`, `memory.stat`, `memory.events`) are both read;
+//! the parsers are pure functions, tested on files recorded from each.
 
 use std::{fs, io, os::unix::fs::FileExt, path::Path};
 
