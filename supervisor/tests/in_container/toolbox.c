@@ -62,8 +62,19 @@ int main(void) {
     else if (!strcmp(word, "flood")) { for (;;) fputs("spam spam spam spam spam spam spam\n", stdout); }
     else if (!strcmp(word, "forkbomb")) { for (;;) fork(); }
     else if (!strcmp(word, "daemon")) {
-        if (fork() == 0) { setsid(); if (fork() == 0) { for (;;) sleep(1); } _exit(0); }
-        puts("ok");
+        /* A double-forked daemon in a session of its own; the main process ends only once the
+         * daemon runs (it says so on a pipe), so that there is always one to kill. */
+        int ready[2];
+        if (pipe(ready) != 0) { puts("no pipe"); return 1; }
+        pid_t child = fork();
+        if (child == 0) {
+            setsid();
+            if (fork() == 0) { close(ready[0]); write(ready[1], "r", 1); for (;;) sleep(1); }
+            _exit(0);
+        }
+        close(ready[1]);
+        char byte;
+        puts(child > 0 && read(ready[0], &byte, 1) == 1 ? "ok" : "no daemon");
     }
     else if (!strcmp(word, "count")) { printf("%d\n", judge_processes()); }
     else if (!strcmp(word, "escape")) {
