@@ -3,12 +3,12 @@
 //!
 //! Per run it: feeds the input from an anonymous in-memory file; limits CPU time (the container
 //! cgroup's count of every process, sampled while it runs, and RLIMIT_CPU), memory (the cgroup's
-//! anonymous, tmpfs and kernel memory, sampled likewise; the OOM killer picks the program first), wall
-//! time, stack (= memory limit), open files, file size and standard output; measures CPU time
-//! and memory over every process of the run and wall time; and, when the main process ends,
-//! kills every process the judge user still has (orphans and `setsid` daemons included) and
-//! reaps them, so nothing carries over to the next run. Scratch runs start from an emptied `/tmp`. `run` does all that; this file reads
-//! requests and answers them.
+//! anonymous, tmpfs and kernel memory, sampled likewise; the OOM killer picks the program
+//! first), wall time, stack (= memory limit), open files, file size and standard output;
+//! measures CPU time and memory over every process of the run and wall time; and, when the main
+//! process ends, kills every process the judge user still has (orphans and `setsid` daemons
+//! included) and reaps them, so nothing carries over to the next run. Scratch runs start from
+//! an emptied `/tmp`. `run` does all that; this file reads requests and answers them.
 //!
 //! Usage: `coderank-supervisor [--uid N]`: programs run as uid and gid N (default 10001, the
 //! images' judge user).

@@ -137,9 +137,9 @@ pub struct Limits {
     pub wall_ms: u64,
     /// Memory of the run: every process's anonymous memory, the files it keeps in the
     /// sandbox's tmpfs mounts and the kernel memory it is charged for, together (from the
-    /// container's cgroup), or the peak resident
-    /// memory of any one process, whichever is larger; also the largest file it may write and,
-    /// unless `stack_kb` is lower, the stack limit.
+    /// container's cgroup), or the peak resident memory of any one process, whichever is
+    /// larger; also the largest file it may write and, unless `stack_kb` is lower, the stack
+    /// limit.
     pub memory_kb: u64,
     /// Standard output beyond this ends the run as output-exceeded.
     pub output_bytes: u64,

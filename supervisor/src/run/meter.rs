@@ -134,9 +134,10 @@ impl Own {
 
 /// The cgroup's memory between runs, read once and then followed cheaply: after a clean-up the
 /// container holds only the supervisor, `/work` and the supervisor's own files, so between runs
-/// the cgroup's anonymous, shared and kernel memory changes only as the supervisor's own does. Reading
-/// `memory.stat` costs the kernel about as much as the rest of a trivial test's supervision, so
-/// it is read again only when something else may have changed (see `Runner::prepare`).
+/// the cgroup's anonymous, shared and kernel memory changes only as the supervisor's own does.
+/// Reading `memory.stat` costs the kernel about as much as the rest of a trivial test's
+/// supervision, so it is read again only when something else may have changed (see
+/// `Runner::prepare`).
 #[derive(Debug, Clone, Copy)]
 pub struct MemoryReference {
     memory: u64,
