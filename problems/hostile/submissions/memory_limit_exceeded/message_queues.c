@@ -9,12 +9,11 @@
 #include <sys/ipc.h>
 #include <sys/msg.h>
 
-static struct {
-    long type;
-    char text[8000];
-} message = {1, {0}};
-
 int main(void) {
+    static struct {
+        long type;
+        char text[8000];
+    } message = {1, {0}};
     long long a, b;
     if (scanf("%lld %lld", &a, &b) != 2) return 1;
     long kept = 0;
