@@ -18,8 +18,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Deserialize;
-
 use super::{PackageError, PackageFormat, TestCase};
 
 /// How a scoring problem is scored: the group tree and the problem's maximum score.
@@ -121,74 +119,6 @@ pub enum Aggregation {
     PassFail,
     Sum,
     Min,
-}
-
-// ---------------------------------------------------------------------------
-// reading
-
-/// The keys of `testdata.yaml` / `test_group.yaml` that are read; others are ignored.
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(default)]
-struct RawGroupYaml {
-    on_reject: Option<String>,
-    grading: Option<String>,
-    grader_flags: Option<String>,
-    accept_score: Option<f64>,
-    reject_score: Option<f64>,
-    range: Option<String>,
-    output_validator_flags: Option<String>,
-    output_validator_args: Option<Args>,
-    max_score: Option<MaxScore>,
-    score_aggregation: Option<String>,
-    require_pass: Option<Names>,
-}
-
-/// Arguments as a YAML sequence (2025-09) or one string split at spaces (2023-07).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-enum Args {
-    Words(String),
-    List(Vec<String>),
-}
-
-impl Args {
-    fn into_vec(self) -> Vec<String> {
-        match self {
-            Args::Words(text) => shell_words(&text),
-            Args::List(list) => list,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-enum MaxScore {
-    Number(f64),
-    Word(String),
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-enum Names {
-    One(String),
-    Many(Vec<String>),
-}
-
-/// A case's `<case>.yaml`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct RawCaseYaml {
-    output_validator_args: Option<Args>,
-}
-
-/// Deprecated legacy `grading:` keys of `problem.yaml`, which override `testdata.yaml`.
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(default)]
-pub(super) struct RawLegacyGrading {
-    on_reject: Option<String>,
-    accept_score: Option<f64>,
-    reject_score: Option<f64>,
-    range: Option<String>,
 }
 
 /// What [`read_groups`] needs from `problem.yaml`.
@@ -310,30 +240,6 @@ fn ancestors(dir: &str) -> impl Iterator<Item = String> + '_ {
     })
 }
 
-fn group_validator_args(raw: &RawGroupYaml) -> Option<Vec<String>> {
-    raw.output_validator_args
-        .clone()
-        .map(Args::into_vec)
-        .or_else(|| raw.output_validator_flags.as_ref().map(|f| shell_words(f)))
-}
-
-/// Flags split as a POSIX shell would (quotes group words); a string that does not split (an
-/// unclosed quote) falls back to its whitespace-separated words.
-fn shell_words(text: &str) -> Vec<String> {
-    shlex::split(text).unwrap_or_else(|| text.split_whitespace().map(str::to_owned).collect())
-}
-
-fn read_yaml<T: serde::de::DeserializeOwned + Default>(path: &Path) -> Result<Option<T>, PackageError> {
-    let Some(text) = super::files::read_optional_text(path)? else {
-        return Ok(None);
-    };
-    let raw: Option<T> = serde_norway::from_str(&text).map_err(|source| PackageError::InvalidGroupYaml {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    Ok(Some(raw.unwrap_or_default()))
-}
-
 /// The group tree below `dir` from the ordered cases; directories deeper than `max_depth`
 /// (counted from `dir`) belong to their ancestor at that depth.
 pub(super) fn build_tree(
@@ -394,8 +300,11 @@ pub(super) fn shift(group: &mut TestGroup, offset: usize) {
 mod legacy;
 mod modern;
 mod rules;
+mod yaml;
 
 pub use legacy::legacy_max;
 use legacy::legacy_tree;
 use modern::modern_tree;
 use rules::*;
+pub(super) use yaml::RawLegacyGrading;
+use yaml::*;
